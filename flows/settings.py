@@ -1,0 +1,40 @@
+"""The one place that chooses where newsflow reads and writes, from flags, then environment, then defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DB = Path("warehouse") / "newsflow.duckdb"
+DEFAULT_SOURCE = Path("seeds")
+DEFAULT_LANGUAGES = ("de", "en", "es", "fr", "kk", "ru")
+DEFAULT_BATCH_FILES = 500
+
+
+class SettingsError(ValueError):
+    """A setting has a value newsflow cannot use; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: Path
+    source: Path
+    languages: tuple[str, ...]
+    batch_files: int
+
+    @classmethod
+    def load(cls, db: Path | None = None, source: Path | None = None) -> Settings:
+        env = os.environ
+        languages = tuple(
+            code.strip().lower() for code in env.get("NEWSFLOW_LANGUAGES", ",".join(DEFAULT_LANGUAGES)).split(",")
+        )
+        batch = env.get("NEWSFLOW_BATCH_FILES", str(DEFAULT_BATCH_FILES))
+        if not batch.isdigit() or int(batch) < 1:
+            raise SettingsError(f"NEWSFLOW_BATCH_FILES={batch!r}: use a whole number of files per batch, at least 1")
+        return cls(
+            db=(db or Path(env.get("NEWSFLOW_DB", DEFAULT_DB))).expanduser().resolve(),
+            source=(source or Path(env.get("NEWSFLOW_SOURCE", DEFAULT_SOURCE))).expanduser().resolve(),
+            languages=tuple(code for code in languages if code),
+            batch_files=int(batch),
+        )

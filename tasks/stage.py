@@ -1,0 +1,77 @@
+"""Stage: write one batch's results into the staging tables, where they wait for dedup and publish."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from warehouse.transaction import transaction
+
+INSERT_FILES = """
+INSERT INTO staging.files BY NAME
+SELECT source_path, size_bytes, mtime_ns, content_hash, encoding, document_id, status, reason
+FROM batch_files
+"""
+INSERT_DOCUMENTS = "INSERT INTO staging.documents BY NAME SELECT * FROM batch_documents"
+INSERT_PARAGRAPHS = """
+INSERT INTO staging.document_paragraphs BY NAME
+SELECT document_id, position, paragraph_id, text, language
+FROM batch_paragraphs
+"""
+INSERT_DELETED = "INSERT INTO staging.files (source_path, status) SELECT source_path, 'deleted' FROM deleted_files"
+
+
+def build_documents(
+    outcomes: pl.DataFrame, paragraphs: pl.DataFrame, titles: pl.DataFrame, languages: pl.DataFrame
+) -> pl.DataFrame:
+    """One row per loaded file, shaped like `staging.documents`."""
+    counts = paragraphs.group_by("document_id").agg(
+        paragraphs_raw=pl.len().cast(pl.Int32), paragraphs_unique=pl.col("paragraph_id").n_unique().cast(pl.Int32)
+    )
+    return (
+        outcomes.filter(pl.col("status") == "loaded")
+        .select("document_id", "source_path", "content_hash", "encoding")
+        .join(titles, on="document_id", how="left")
+        .join(languages, on="document_id", how="left")
+        .join(counts, on="document_id", how="left")
+    )
+
+
+def stage_batch(
+    con: duckdb.DuckDBPyConnection, outcomes: pl.DataFrame, documents: pl.DataFrame, paragraphs: pl.DataFrame
+) -> None:
+    with transaction(con):
+        con.register("batch_files", outcomes)
+        con.register("batch_documents", documents)
+        con.register("batch_paragraphs", paragraphs)
+        try:
+            con.execute(INSERT_FILES)
+            con.execute(INSERT_DOCUMENTS)
+            con.execute(INSERT_PARAGRAPHS)
+        finally:
+            for name in ("batch_files", "batch_documents", "batch_paragraphs"):
+                con.unregister(name)
+
+
+def stage_deleted(con: duckdb.DuckDBPyConnection, deleted: pl.DataFrame) -> None:
+    with transaction(con):
+        con.register("deleted_files", deleted)
+        try:
+            con.execute(INSERT_DELETED)
+        finally:
+            con.unregister("deleted_files")
+
+
+@task(name="stage", cache_policy=NO_CACHE)
+def stage(
+    con: duckdb.DuckDBPyConnection,
+    outcomes: pl.DataFrame,
+    paragraphs: pl.DataFrame,
+    titles: pl.DataFrame,
+    languages: pl.DataFrame,
+) -> pl.DataFrame:
+    documents = build_documents(outcomes, paragraphs, titles, languages)
+    stage_batch(con, outcomes, documents, paragraphs)
+    return documents

@@ -1,0 +1,55 @@
+"""Open the DuckDB warehouse: one writing process at a time, any number of readers when none writes.
+
+Writers get the schema migrated on open; every connection gets the full-text-search extension,
+which ships in the `duckdb-ext-fts` wheel so nothing is downloaded at run time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import duckdb_ext
+
+from warehouse.migrate import migrate
+
+FTS_EXTENSION_DIR = Path(next(iter(duckdb_ext.__path__))) / "extensions"
+
+
+class WarehouseError(Exception):
+    """The warehouse cannot be used as asked; the message says why and what to do."""
+
+
+class WarehouseLocked(WarehouseError):
+    """Another process holds the warehouse file."""
+
+
+def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    if read_only and not path.is_file():
+        raise WarehouseError(f"{path}: no warehouse here yet; run `newsflow run` to build it")
+    if not read_only:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WarehouseError(f"{path}: cannot create its folder ({exc.strerror}); choose another --db") from exc
+    try:
+        con = duckdb.connect(
+            str(path),
+            read_only=read_only,
+            config={
+                "extension_directory": str(FTS_EXTENSION_DIR),
+                "autoinstall_known_extensions": False,
+                "autoload_known_extensions": False,
+            },
+        )
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise WarehouseLocked(
+                f"{path} is in use by another newsflow process (a run writing, or a reader while a run "
+                "wants to write); try again when it has finished"
+            ) from exc
+        raise WarehouseError(f"{path}: cannot open the warehouse ({exc}); check the path and its permissions") from exc
+    con.execute("LOAD fts")
+    if not read_only:
+        migrate(con)
+    return con

@@ -1,0 +1,84 @@
+-- Publish the staged run into the core tables. Runs inside one transaction (tasks/publish.py).
+-- Parameters: $root, $run_id.
+
+-- Files: loaded and quarantined ones take their new state; unchanged ones only their new stat.
+INSERT INTO core.source_files
+SELECT $root, source_path, size_bytes, mtime_ns, content_hash, encoding, document_id, status, reason, $run_id, $run_id
+FROM staging.files
+WHERE status IN ('loaded', 'quarantined')
+ON CONFLICT (source_root, source_path) DO UPDATE SET
+    size_bytes = excluded.size_bytes,
+    mtime_ns = excluded.mtime_ns,
+    content_hash = excluded.content_hash,
+    encoding = excluded.encoding,
+    document_id = excluded.document_id,
+    status = excluded.status,
+    reason = excluded.reason,
+    last_changed_run = excluded.last_changed_run;
+
+UPDATE core.source_files AS s
+SET size_bytes = f.size_bytes, mtime_ns = f.mtime_ns
+FROM staging.files AS f
+WHERE s.source_root = $root AND s.source_path = f.source_path AND f.status = 'unchanged';
+
+UPDATE core.source_files AS s
+SET status = 'deleted', document_id = NULL, reason = NULL, last_changed_run = $run_id
+FROM staging.files AS f
+WHERE s.source_root = $root AND s.source_path = f.source_path AND f.status = 'deleted';
+
+-- Documents: retire the superseded versions, revive a version that came back, add the new ones.
+UPDATE core.documents
+SET is_current = false, retired_run = $run_id
+WHERE document_id IN (SELECT document_id FROM staging.retired_documents);
+
+UPDATE core.documents
+SET is_current = true, retired_run = NULL
+WHERE document_id IN (SELECT document_id FROM staging.documents);
+
+INSERT INTO core.documents
+SELECT
+    document_id, $root, source_path, content_hash, encoding, title, language, dateline_place, agency,
+    published_on, paragraphs_raw, paragraphs_unique, true, $run_id, NULL
+FROM staging.documents
+WHERE document_id NOT IN (SELECT document_id FROM core.documents);
+
+-- Paragraphs never seen before, with the text of their first occurrence in this run.
+INSERT INTO core.paragraphs
+SELECT
+    sp.paragraph_id,
+    arg_min(sp.text, (sd.source_path, sp.position)),
+    arg_min(sp.language, (sd.source_path, sp.position)),
+    length(arg_min(sp.text, (sd.source_path, sp.position))),
+    $run_id
+FROM staging.document_paragraphs AS sp
+JOIN staging.documents AS sd USING (document_id)
+WHERE sp.paragraph_id NOT IN (SELECT paragraph_id FROM core.paragraphs)
+GROUP BY sp.paragraph_id;
+
+-- Occurrences of the new documents, with their dedup decision; then the changed decisions.
+INSERT INTO core.document_paragraphs
+SELECT
+    sp.document_id,
+    sp.position,
+    sp.paragraph_id,
+    CASE WHEN sp.text <> p.text THEN sp.text END,
+    f.is_repeat_in_document,
+    f.is_duplicate_of_earlier_document,
+    f.kept_document_id,
+    f.kept_position
+FROM staging.document_paragraphs AS sp
+JOIN core.paragraphs AS p USING (paragraph_id)
+JOIN staging.occurrence_flags AS f USING (document_id, position)
+WHERE sp.document_id NOT IN (SELECT DISTINCT document_id FROM core.document_paragraphs);
+
+UPDATE core.document_paragraphs AS dp
+SET is_repeat_in_document = f.is_repeat_in_document,
+    is_duplicate_of_earlier_document = f.is_duplicate_of_earlier_document,
+    kept_document_id = f.kept_document_id,
+    kept_position = f.kept_position
+FROM staging.occurrence_flags AS f
+WHERE dp.document_id = f.document_id
+  AND dp.position = f.position
+  AND (dp.is_repeat_in_document <> f.is_repeat_in_document
+       OR dp.kept_document_id <> f.kept_document_id
+       OR dp.kept_position <> f.kept_position);

@@ -1,0 +1,23 @@
+-- One row per current document; `text` is its paragraphs in reading order with the repeats
+-- inside the document left out, separated by a blank line.
+CREATE OR REPLACE VIEW articles AS
+SELECT
+    d.document_id,
+    d.source_path,
+    d.language,
+    d.title,
+    d.paragraphs_raw,
+    d.paragraphs_unique,
+    string_agg(coalesce(dp.text_variant, p.text), chr(10) || chr(10) ORDER BY dp.position)
+        FILTER (WHERE NOT dp.is_repeat_in_document) AS text,
+    d.dateline_place,
+    d.agency,
+    d.published_on,
+    d.encoding,
+    d.source_root,
+    d.loaded_run
+FROM core.documents AS d
+JOIN core.document_paragraphs AS dp USING (document_id)
+JOIN core.paragraphs AS p USING (paragraph_id)
+WHERE d.is_current
+GROUP BY ALL;
