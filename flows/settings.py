@@ -12,6 +12,22 @@ DEFAULT_LANGUAGES = ("de", "en", "es", "fr", "kk", "ru")
 DEFAULT_BATCH_FILES = 500
 
 
+# Prefect and Great Expectations phone home unless told not to; newsflow never touches the network.
+OFFLINE_ENVIRONMENT = {
+    "DO_NOT_TRACK": "1",
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "GX_ANALYTICS_ENABLED": "false",
+    # A fresh PREFECT_HOME can take longer than the default 20 s to start the embedded server.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
+}
+
+
+def apply_offline_environment() -> None:
+    """Set the offline defaults (before Prefect is imported); values the user set win."""
+    for key, value in OFFLINE_ENVIRONMENT.items():
+        os.environ.setdefault(key, value)
+
+
 class SettingsError(ValueError):
     """A setting has a value newsflow cannot use; the message names it."""
 

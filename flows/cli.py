@@ -1,0 +1,137 @@
+"""The `newsflow` command: parse, delegate, and turn every known failure into one clear line.
+
+Heavy imports (Prefect, Polars, the flows) happen inside the commands that need them, so
+`newsflow sql` answers without paying for the orchestrator.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from flows.settings import Settings, SettingsError, apply_offline_environment
+
+app = typer.Typer(help="News articles in, deduplicated DuckDB warehouse out.", no_args_is_help=True, add_completion=False)
+out = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="DuckDB warehouse file [env: NEWSFLOW_DB; default: warehouse/newsflow.duckdb]"),
+]
+FORMATS = ("table", "csv", "json")
+
+
+def fail(message: str) -> typer.Exit:
+    err.print(f"[bold red]newsflow:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code=1)
+
+
+@app.command()
+def run(
+    source: Annotated[
+        Path | None, typer.Option("--source", help="folder of articles [env: NEWSFLOW_SOURCE; default: seeds/]")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Ingest the articles under SOURCE into the warehouse and print what the run did."""
+    from flows.prefect_server import EmbeddedPrefectServer
+
+    with EmbeddedPrefectServer() as server:  # boots while the imports below run
+        from flows.run import INGEST_ERRORS, run_ingest
+
+        try:
+            summary = run_ingest(Settings.load(db=db, source=source), server)
+        except INGEST_ERRORS as exc:
+            raise fail(str(exc)) from None
+    out.print(summary)
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="a SQL query over the public views (see README)")],
+    db: DbOption = None,
+    output: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
+) -> None:
+    """Run a read-only SQL query against the warehouse."""
+    import duckdb
+
+    from warehouse.connection import connect
+
+    if output not in FORMATS:
+        raise fail(f"--format {output!r}: choose one of {', '.join(FORMATS)}")
+    try:
+        con = connect(Settings.load(db=db).db, read_only=True)
+        try:
+            result = con.sql(query)
+            columns, rows = (result.columns, result.fetchall()) if result is not None else ([], [])
+        finally:
+            con.close()
+    except duckdb.Error as exc:
+        raise fail(f"SQL error: {str(exc).splitlines()[0]}") from None
+    except known_errors() as exc:
+        raise fail(str(exc)) from None
+    print_rows(columns, rows, output)
+
+
+@app.command()
+def search(
+    words: Annotated[str, typer.Argument(help="words to look for; stemmed per language")],
+    lang: Annotated[str | None, typer.Option("--lang", help="only paragraphs in this language (ISO 639-1)")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="how many paragraphs to show")] = 10,
+    db: DbOption = None,
+    output: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
+) -> None:
+    """Full-text search over the current paragraphs, best match (BM25) first."""
+    from warehouse.connection import connect
+    from warehouse.search import search_paragraphs
+
+    if output not in FORMATS:
+        raise fail(f"--format {output!r}: choose one of {', '.join(FORMATS)}")
+    try:
+        con = connect(Settings.load(db=db).db, read_only=True)
+        try:
+            result = search_paragraphs(con, words, lang, limit)
+            columns, rows = result.columns, result.fetchall()
+        finally:
+            con.close()
+    except known_errors() as exc:
+        raise fail(str(exc)) from None
+    print_rows(columns, rows, output)
+
+
+def known_errors() -> tuple[type[Exception], ...]:
+    """What a reader command can fail with that is the user's to fix (and not a bug)."""
+    from warehouse.connection import WarehouseError
+    from warehouse.search import SearchError
+
+    return (SettingsError, WarehouseError, SearchError)
+
+
+def print_rows(columns: list[str], rows: list[tuple], output: str) -> None:
+    if output == "json":
+        json.dump([dict(zip(columns, row, strict=True)) for row in rows], sys.stdout, default=str, ensure_ascii=False)
+        sys.stdout.write("\n")
+    elif output == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        table = Table(*columns, show_lines=False, highlight=True)
+        for row in rows:
+            table.add_row(*("NULL" if value is None else str(value) for value in row))
+        out.print(table)
+        out.print(f"{len(rows)} row{'s' * (len(rows) != 1)}", style="dim")
+
+
+@app.callback()
+def main() -> None:
+    apply_offline_environment()
