@@ -30,7 +30,7 @@ def main(argv: list[str]) -> int:
     if len(argv) < 1 or argv[0] not in COMMANDS:
         print(__doc__.strip(), file=sys.stderr)
         return 2
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - bootstrap runs under whatever python3 the user has
         print(f"bootstrap: newsflow needs Python 3.11 or newer; this is {sys.version.split()[0]}", file=sys.stderr)
         return 2
     uv = TOOLS / BIN / "uv"

@@ -17,7 +17,9 @@ from rich.table import Table
 
 from flows.settings import Settings, SettingsError, apply_offline_environment
 
-app = typer.Typer(help="News articles in, deduplicated DuckDB warehouse out.", no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="News articles in, deduplicated DuckDB warehouse out.", no_args_is_help=True, add_completion=False
+)
 out = Console()
 err = Console(stderr=True)
 

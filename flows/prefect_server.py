@@ -41,11 +41,24 @@ class EmbeddedPrefectServer:
         prefect_dir = Path(importlib.util.find_spec("prefect").submodule_search_locations[0])
         self.process = subprocess.Popen(
             [
-                sys.executable, "-m", "uvicorn", "--app-dir", str(prefect_dir.parent),
-                "--factory", "prefect.server.api.server:create_app",
-                "--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on",
-            ],  # fmt: skip
-            env=os.environ | {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"},
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--app-dir",
+                str(prefect_dir.parent),
+                "--factory",
+                "prefect.server.api.server:create_app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--log-level",
+                "error",
+                "--lifespan",
+                "on",
+            ],
+            env=os.environ
+            | {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"},
             stdin=subprocess.DEVNULL,
         )
         self.api_url = f"http://127.0.0.1:{port}/api"

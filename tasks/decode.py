@@ -30,7 +30,7 @@ OUTCOME_SCHEMA = {
 }
 
 
-class Quarantine(Exception):
+class QuarantineError(Exception):
     """This file cannot be loaded; the message is the reason recorded for it."""
 
 
@@ -44,16 +44,16 @@ def document_id(source_root: str, source_path: str, raw_hash: str) -> str:
 
 
 def decode_text(raw: bytes) -> tuple[str, str]:
-    """Return (text, encoding name) or raise Quarantine."""
+    """Return (text, encoding name) or raise QuarantineError."""
     if not raw.strip():
-        raise Quarantine("empty: the file has no text")
+        raise QuarantineError("empty: the file has no text")
     encoding = "utf-8"
     if raw.startswith(UTF8_BOM):
         raw, encoding = raw[len(UTF8_BOM) :], "utf-8-sig"
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise Quarantine(
+        raise QuarantineError(
             f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start} cannot be decoded"
         ) from None
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")), encoding
@@ -67,7 +67,9 @@ def decode_files(plan: pl.DataFrame, root: Path) -> pl.DataFrame:
     """
     source_root = str(root)
     rows = []
-    for path, size, mtime, known_hash in plan.select("source_path", "size_bytes", "mtime_ns", "content_hash").iter_rows():
+    for path, size, mtime, known_hash in plan.select(
+        "source_path", "size_bytes", "mtime_ns", "content_hash"
+    ).iter_rows():
         row = dict.fromkeys(OUTCOME_SCHEMA)
         row.update(source_path=path, size_bytes=size, mtime_ns=mtime)
         try:
@@ -83,7 +85,7 @@ def decode_files(plan: pl.DataFrame, root: Path) -> pl.DataFrame:
             continue
         try:
             text, encoding = decode_text(raw)
-        except Quarantine as exc:
+        except QuarantineError as exc:
             row.update(status="quarantined", reason=str(exc))
         else:
             row.update(

@@ -44,9 +44,7 @@ def detect_languages(texts: list[str], languages: tuple[str, ...]) -> list[str]:
     ]
 
 
-def identify_languages(
-    paragraphs: pl.DataFrame, languages: tuple[str, ...]
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+def identify_languages(paragraphs: pl.DataFrame, languages: tuple[str, ...]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Return (paragraphs with `language`, documents' language).
 
     A document's language is the determined language of most of its characters; ties go to the

@@ -38,9 +38,7 @@ def segment_documents(documents: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFra
         .with_columns(position=pl.int_range(1, pl.len() + 1, dtype=pl.Int32).over("document_id"))
         .select("document_id", "position", "text")
     )
-    titles = documents.select(
-        "document_id", title=pl.col("text").map_elements(find_title, return_dtype=pl.String)
-    )
+    titles = documents.select("document_id", title=pl.col("text").map_elements(find_title, return_dtype=pl.String))
     return paragraphs, titles
 
 

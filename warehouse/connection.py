@@ -20,7 +20,7 @@ class WarehouseError(Exception):
     """The warehouse cannot be used as asked; the message says why and what to do."""
 
 
-class WarehouseLocked(WarehouseError):
+class WarehouseLockedError(WarehouseError):
     """Another process holds the warehouse file."""
 
 
@@ -44,7 +44,7 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
         )
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
-            raise WarehouseLocked(
+            raise WarehouseLockedError(
                 f"{path} is in use by another newsflow process (a run writing, or a reader while a run "
                 "wants to write); try again when it has finished"
             ) from exc

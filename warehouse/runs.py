@@ -56,4 +56,6 @@ def finish_run(
         {"run_id": run_id, "status": status, "message": message} | {k: counts.get(k) for k in RUN_COUNTS},
     )
     if counters:
-        con.executemany(RECORD_COUNTER, [[run_id, step, name, value] for (step, name), value in sorted(counters.items())])
+        con.executemany(
+            RECORD_COUNTER, [[run_id, step, name, value] for (step, name), value in sorted(counters.items())]
+        )

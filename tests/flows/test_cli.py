@@ -1,0 +1,107 @@
+"""The `newsflow` command as a person runs it: a real process, real output, real exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.corpus import GERMAN_SEED, REPO, RUSSIAN_SEED
+
+NEWSFLOW = str(Path(sys.executable).with_name("newsflow"))
+
+
+def newsflow(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([NEWSFLOW, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seeds, ingested once by `newsflow run`, for the reader commands to query."""
+    path = tmp_path_factory.mktemp("cli") / "news.duckdb"
+    result = newsflow("run", "--db", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "run 1 completed" in result.stdout
+    assert "seen 5 = loaded 5 + unchanged 0 + quarantined 0" in result.stdout
+    assert "read 65, unique 61" in result.stdout
+    return path
+
+
+def test_sql_prints_a_table(db: Path) -> None:
+    result = newsflow("sql", "SELECT language, count(*) AS n FROM articles GROUP BY 1 ORDER BY 1", "--db", str(db))
+    assert result.returncode == 0, result.stderr
+    assert "language" in result.stdout and "3 rows" in result.stdout
+    for language, n in (("de", "1"), ("kk", "2"), ("ru", "2")):
+        assert any(language in line and n in line for line in result.stdout.splitlines())
+
+
+def test_sql_csv_and_json_are_for_scripts(db: Path) -> None:
+    query = "SELECT source_path, paragraphs_raw, paragraphs_unique FROM articles ORDER BY source_path"
+    as_csv = list(csv.reader(io.StringIO(newsflow("sql", query, "--db", str(db), "--format", "csv").stdout)))
+    as_json = json.loads(newsflow("sql", query, "--db", str(db), "--format", "json").stdout)
+    assert as_csv[0] == ["source_path", "paragraphs_raw", "paragraphs_unique"]
+    assert len(as_csv) == 6 and len(as_json) == 5
+    assert as_json[2] == {"source_path": GERMAN_SEED, "paragraphs_raw": 9, "paragraphs_unique": 5}
+    assert as_csv[3] == [GERMAN_SEED, "9", "5"]
+
+
+def test_search_stems_russian(db: Path) -> None:
+    # "президенту" shares its stem with "Президент" and "президента" in the seeds.
+    result = json.loads(newsflow("search", "президенту", "--lang", "ru", "--db", str(db), "--format", "json").stdout)
+    assert result, "no match"
+    assert all(row["language"] == "ru" for row in result)
+    assert any("Президент Беларуси" in row["text"] for row in result)
+    assert [row["score"] for row in result] == sorted((row["score"] for row in result), reverse=True)
+    assert {row["source_path"] for row in result} <= {RUSSIAN_SEED, "004_01c0abb4a0e72e83.txt"}
+
+
+def test_search_stems_german_and_finds_kazakh_words_across_languages(db: Path) -> None:
+    german = json.loads(newsflow("search", "Zusammenarbeiten", "--db", str(db), "--format", "json").stdout)
+    assert german and all(row["language"] == "de" and "Zusammenarbeit" in row["text"] for row in german)
+    kazakh = json.loads(newsflow("search", "ынтымақтастық", "--db", str(db), "--format", "json").stdout)
+    assert kazakh and {row["language"] for row in kazakh} == {"kk"}
+
+
+def test_search_for_an_absent_language_says_which_exist(db: Path) -> None:
+    assert_one_line_error(
+        newsflow("search", "Haus", "--lang", "fr", "--db", str(db)), "no paragraphs in language 'fr'", "de, kk, ru"
+    )
+
+
+def test_bad_sql_is_one_line(db: Path) -> None:
+    assert_one_line_error(newsflow("sql", "SELEC 1", "--db", str(db)), "SQL error", "syntax error")
+
+
+def test_missing_source_folder_is_one_line(tmp_path: Path) -> None:
+    assert_one_line_error(
+        newsflow("run", "--source", str(tmp_path / "nowhere"), "--db", str(tmp_path / "w.duckdb")),
+        "nowhere: no such folder",
+    )
+
+
+def test_unwritable_database_path_is_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    assert_one_line_error(newsflow("run", "--db", str(blocker / "w.duckdb")), "cannot create its folder", "--db")
+
+
+def test_querying_a_missing_warehouse_says_how_to_build_it(tmp_path: Path) -> None:
+    assert_one_line_error(newsflow("sql", "SELECT 1", "--db", str(tmp_path / "none.duckdb")), "newsflow run")
+
+
+def test_unknown_format_is_one_line(db: Path) -> None:
+    assert_one_line_error(newsflow("sql", "SELECT 1", "--db", str(db), "--format", "xml"), "--format 'xml'")

@@ -1,0 +1,212 @@
+"""The ingest flow end to end: real Prefect flow, real DuckDB file, the seed articles."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.corpus import GERMAN_SEED, KAZAKH_SEEDS, RUSSIAN_SEED, RUSSIAN_SEEDS
+from tests.flows.helpers import ingest, occurrences_by_path, query, snapshot
+
+pytestmark = pytest.mark.usefixtures("prefect_api")
+
+
+def test_seeds_load_into_articles_with_languages_and_the_german_repeats_flagged(articles: Path, tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+
+    counts = ingest(articles, db)
+
+    assert counts | {"run_id": 0} == {
+        "run_id": 0, "files_seen": 5, "files_loaded": 5, "files_unchanged": 0, "files_quarantined": 0,
+        "files_deleted": 0, "paragraphs_read": 65, "paragraphs_unique": 61, "paragraphs_new": 61,
+    }  # fmt: skip
+    rows = query(db, "SELECT source_path, language, paragraphs_raw, paragraphs_unique FROM articles ORDER BY 1")
+    assert rows == [
+        (KAZAKH_SEEDS[0], "kk", 13, 13),
+        (KAZAKH_SEEDS[1], "kk", 16, 16),
+        (GERMAN_SEED, "de", 9, 5),
+        (RUSSIAN_SEEDS[0], "ru", 21, 21),
+        (RUSSIAN_SEEDS[1], "ru", 6, 6),
+    ]
+    [(german_id, text)] = query(db, "SELECT document_id, text FROM articles WHERE source_path = ?", [GERMAN_SEED])
+    paragraphs = text.split("\n\n")
+    assert len(paragraphs) == len(set(paragraphs)) == 5
+    assert paragraphs[0].startswith("MINSK, 27. Februar (BelTA)")
+
+    german = query(
+        db,
+        """SELECT position, is_repeat_in_document, is_duplicate_of_earlier_document, kept_document_id, kept_position
+           FROM paragraph_occurrences WHERE source_path = ? ORDER BY position""",
+        [GERMAN_SEED],
+    )
+    assert german == [(p, False, False, german_id, p) for p in range(1, 6)] + [
+        (p, True, False, german_id, p - 4) for p in range(6, 10)
+    ]
+    flagged_elsewhere = query(
+        db,
+        """SELECT count(*) FROM paragraph_occurrences WHERE source_path <> ?
+           AND (is_repeat_in_document OR is_duplicate_of_earlier_document)""",
+        [GERMAN_SEED],
+    )
+    assert flagged_elsewhere == [(0,)]
+    assert query(db, "SELECT title FROM articles WHERE source_path = ?", [RUSSIAN_SEED]) == [
+        ("Лукашенко рассчитывает на серьезный рост товарооборота с Казахстаном",)
+    ]
+
+
+def test_the_run_is_recorded_with_its_prefect_flow_run(articles: Path, tmp_path: Path) -> None:
+    from prefect.client.orchestration import get_client
+
+    db = tmp_path / "w.duckdb"
+    ingest(articles, db)
+
+    [(run_id, flow_run_id, status, seen, loaded)] = query(
+        db, "SELECT run_id, flow_run_id, status, files_seen, files_loaded FROM runs"
+    )
+    assert (run_id, status, seen, loaded) == (1, "completed", 5, 5)
+    with get_client(sync_client=True) as client:
+        flow_run = client.read_flow_run(flow_run_id)
+    assert flow_run.state.is_completed()
+    steps = dict(
+        ((step, counter), value) for step, counter, value in query(db, "SELECT step, counter, value FROM run_steps")
+    )
+    assert steps[("decode", "loaded")] == 5
+    assert steps[("segment", "paragraphs")] == 65
+    assert steps[("dedup", "repeats_in_document")] == 4
+
+
+def test_a_second_run_over_unchanged_files_changes_nothing_but_its_runs_row(articles: Path, tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    ingest(articles, db)
+    before = snapshot(db)
+
+    counts = ingest(articles, db)
+
+    assert snapshot(db) == before
+    assert (counts["files_seen"], counts["files_unchanged"], counts["files_loaded"]) == (5, 5, 0)
+    assert counts["paragraphs_read"] == 0
+    assert query(db, "SELECT run_id, status FROM runs ORDER BY run_id") == [(1, "completed"), (2, "completed")]
+    # Nothing was read: the decode step counted no file in run 2.
+    assert query(db, "SELECT count(*) FROM run_steps WHERE run_id = 2 AND step = 'decode'") == [(0,)]
+
+
+def test_a_copy_under_a_new_name_is_all_duplicates_of_the_earlier_document(articles: Path, tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    ingest(articles, db)
+    shutil.copy(articles / RUSSIAN_SEED, articles / "zz_syndicated_copy.txt")
+
+    counts = ingest(articles, db)
+
+    assert (counts["files_loaded"], counts["files_unchanged"], counts["paragraphs_new"]) == (1, 5, 0)
+    [(original_id,)] = query(db, "SELECT document_id FROM articles WHERE source_path = ?", [RUSSIAN_SEED])
+    copy = query(
+        db,
+        """SELECT is_duplicate_of_earlier_document, kept_document_id, kept_position = position
+           FROM paragraph_occurrences WHERE source_path = 'zz_syndicated_copy.txt'""",
+    )
+    assert len(copy) == 21
+    assert set(copy) == {(True, original_id, True)}
+    assert query(
+        db, "SELECT count(*) FROM paragraph_occurrences WHERE source_path = ? AND is_duplicate_of_earlier_document",
+        [RUSSIAN_SEED],
+    ) == [(0,)]  # fmt: skip
+    assert query(db, "SELECT count(*) FROM articles") == [(6,)]
+
+
+def test_keep_rule_depends_on_the_files_not_on_when_they_arrived(articles: Path, tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    ingest(articles, db)
+    # A copy whose path sorts first arrives later: it becomes the kept copy, as a fresh build decides.
+    shutil.copy(articles / GERMAN_SEED, articles / "000_aaa_copy.txt")
+    ingest(articles, db)
+
+    fresh = tmp_path / "fresh.duckdb"
+    ingest(articles, fresh)
+    assert occurrences_by_path(db) == occurrences_by_path(fresh)
+    german = query(
+        db, "SELECT DISTINCT is_duplicate_of_earlier_document FROM paragraph_occurrences WHERE source_path = ?",
+        [GERMAN_SEED],
+    )  # fmt: skip
+    assert german == [(True,)]
+
+
+def test_a_changed_file_becomes_a_new_version_and_articles_shows_it(articles: Path, tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    ingest(articles, db)
+    [(old_id,)] = query(db, "SELECT document_id FROM articles WHERE source_path = ?", [RUSSIAN_SEEDS[1]])
+    with (articles / RUSSIAN_SEEDS[1]).open("a", encoding="utf-8") as f:
+        f.write("\nДобавлен новый абзац о сотрудничестве.\n")
+
+    counts = ingest(articles, db)
+
+    assert (counts["files_loaded"], counts["paragraphs_read"], counts["paragraphs_new"]) == (1, 7, 1)
+    [(new_id, raw, text)] = query(
+        db, "SELECT document_id, paragraphs_raw, text FROM articles WHERE source_path = ?", [RUSSIAN_SEEDS[1]]
+    )
+    assert new_id != old_id
+    assert raw == 7
+    assert text.endswith("Добавлен новый абзац о сотрудничестве.")
+    versions = query(
+        db, "SELECT document_id, is_current, retired_run FROM core.documents WHERE source_path = ? ORDER BY loaded_run",
+        [RUSSIAN_SEEDS[1]],
+    )  # fmt: skip
+    assert versions == [(old_id, False, 2), (new_id, True, None)]
+    # The old version's paragraphs are still there, each a copy of the new version's.
+    assert query(db, "SELECT count(*) FROM core.document_paragraphs WHERE document_id = ?", [old_id]) == [(6,)]
+
+
+def test_a_deleted_file_is_marked_and_leaves_articles(articles: Path, tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    ingest(articles, db)
+    (articles / GERMAN_SEED).unlink()
+
+    counts = ingest(articles, db)
+
+    assert (counts["files_seen"], counts["files_deleted"]) == (4, 1)
+    assert query(db, "SELECT status, document_id, last_changed_run FROM core.source_files WHERE source_path = ?",
+                 [GERMAN_SEED]) == [("deleted", None, 2)]  # fmt: skip
+    assert query(db, "SELECT count(*) FROM articles WHERE source_path = ?", [GERMAN_SEED]) == [(0,)]
+    assert query(db, "SELECT count(*) FROM articles") == [(4,)]
+
+
+def test_a_file_that_is_not_utf8_is_quarantined_and_the_run_goes_on(articles: Path, tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    legacy = articles / "legacy_cp1251.txt"
+    legacy.write_bytes("Президент Беларуси уверен".encode("cp1251"))
+
+    counts = ingest(articles, db)
+
+    assert (counts["files_seen"], counts["files_loaded"], counts["files_quarantined"]) == (6, 5, 1)
+    assert counts["files_seen"] == counts["files_loaded"] + counts["files_unchanged"] + counts["files_quarantined"]
+    assert query(db, "SELECT source_path, reason, run_id FROM quarantine") == [
+        ("legacy_cp1251.txt", "not UTF-8: byte 0xcf at offset 0 cannot be decoded", 1)
+    ]
+    # Still quarantined, unread, on the next run; loaded once it is fixed.
+    again = ingest(articles, db)
+    assert (again["files_quarantined"], again["files_unchanged"]) == (1, 5)
+    legacy.write_text("Президент Беларуси уверен в сотрудничестве.", encoding="utf-8")
+    fixed = ingest(articles, db)
+    assert (fixed["files_loaded"], fixed["files_quarantined"]) == (1, 0)
+    assert query(db, "SELECT count(*) FROM quarantine") == [(0,)]
+    assert query(db, "SELECT language FROM articles WHERE source_path = 'legacy_cp1251.txt'") == [("ru",)]
+
+
+def test_after_any_sequence_of_changes_the_warehouse_equals_a_fresh_build(articles: Path, tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    ingest(articles, db)
+    (articles / "sub").mkdir()
+    shutil.copy(articles / GERMAN_SEED, articles / "sub" / "copy.txt")
+    (articles / KAZAKH_SEEDS[0]).unlink()
+    ingest(articles, db)
+    (articles / "sub" / "copy.txt").write_text("Ganz neuer Text.\n\nZweiter Absatz.", encoding="utf-8")
+    shutil.copy(articles / RUSSIAN_SEED, articles / "a_first.txt")
+    ingest(articles, db)
+
+    fresh = tmp_path / "fresh.duckdb"
+    ingest(articles, fresh)
+    assert occurrences_by_path(db) == occurrences_by_path(fresh)
+    assert query(db, "SELECT * EXCLUDE (loaded_run) FROM articles ORDER BY source_path") == query(
+        fresh, "SELECT * EXCLUDE (loaded_run) FROM articles ORDER BY source_path"
+    )
