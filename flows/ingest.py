@@ -7,6 +7,7 @@ held for the whole run: DuckDB admits one writing process, and this run is it.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -51,18 +52,22 @@ def ingest_flow(source: Path, db: Path, languages: tuple[str, ...], batch_files:
             counters: Counter[tuple[str, str]] = Counter()
             read_statuses = [pl.DataFrame(schema={"source_path": pl.String, "status": pl.String})]
             batches = list(to_read.iter_slices(batch_files))
+            total_bytes, done_bytes, started = max(to_read["size_bytes"].sum(), 1), 0, time.perf_counter()
             for number, batch in enumerate(batches, start=1):
                 outcomes = decode(batch, source)
                 loaded = outcomes.filter(pl.col("status") == "loaded")
-                paragraphs, titles = segment(loaded)
+                paragraphs, headers = segment(loaded)
                 paragraphs, document_languages = identify_language(paragraphs, languages)
                 paragraphs = fingerprint(paragraphs)
-                stage(con, outcomes, paragraphs, titles, document_languages)
+                stage(con, outcomes, paragraphs, headers, document_languages)
                 counters.update(count_batch(outcomes, paragraphs))
                 read_statuses.append(outcomes.select("source_path", "status"))
+                done_bytes += batch["size_bytes"].sum()
                 logger.info(
-                    "batch %d/%d: %d files read, %d paragraphs", number, len(batches), len(batch), len(paragraphs)
-                )
+                    "batch %d/%d (%.0f%% of %.1f MB, %.1f MB/s): %d files, %d paragraphs",
+                    number, len(batches), 100 * done_bytes / total_bytes, total_bytes / 1e6,
+                    done_bytes / 1e6 / (time.perf_counter() - started), len(batch), len(paragraphs),
+                )  # fmt: skip
             stage_deleted(con, deleted)
             counters.update({("dedup", key): value for key, value in dedup(con, root).items()})
             file_counts = count_files(plan, pl.concat(read_statuses), deleted)

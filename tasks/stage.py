@@ -24,7 +24,7 @@ INSERT_DELETED = "INSERT INTO staging.files (source_path, status) SELECT source_
 
 
 def build_documents(
-    outcomes: pl.DataFrame, paragraphs: pl.DataFrame, titles: pl.DataFrame, languages: pl.DataFrame
+    outcomes: pl.DataFrame, paragraphs: pl.DataFrame, headers: pl.DataFrame, languages: pl.DataFrame
 ) -> pl.DataFrame:
     """One row per loaded file, shaped like `staging.documents`."""
     counts = paragraphs.group_by("document_id").agg(
@@ -33,7 +33,7 @@ def build_documents(
     return (
         outcomes.filter(pl.col("status") == "loaded")
         .select("document_id", "source_path", "content_hash", "encoding")
-        .join(titles, on="document_id", how="left")
+        .join(headers, on="document_id", how="left")
         .join(languages, on="document_id", how="left")
         .join(counts, on="document_id", how="left")
     )
@@ -69,9 +69,9 @@ def stage(
     con: duckdb.DuckDBPyConnection,
     outcomes: pl.DataFrame,
     paragraphs: pl.DataFrame,
-    titles: pl.DataFrame,
+    headers: pl.DataFrame,
     languages: pl.DataFrame,
 ) -> pl.DataFrame:
-    documents = build_documents(outcomes, paragraphs, titles, languages)
+    documents = build_documents(outcomes, paragraphs, headers, languages)
     stage_batch(con, outcomes, documents, paragraphs)
     return documents

@@ -51,6 +51,9 @@ def test_seeds_load_into_articles_with_languages_and_the_german_repeats_flagged(
         [GERMAN_SEED],
     )
     assert flagged_elsewhere == [(0,)]
+    assert query(db, "SELECT dateline_place, agency FROM articles WHERE source_path = ?", [GERMAN_SEED]) == [
+        ("MINSK", "BelTA")
+    ]
     assert query(db, "SELECT title FROM articles WHERE source_path = ?", [RUSSIAN_SEED]) == [
         ("Лукашенко рассчитывает на серьезный рост товарооборота с Казахстаном",)
     ]

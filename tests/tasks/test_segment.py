@@ -42,3 +42,18 @@ def test_no_title_when_the_text_starts_with_a_sentence_or_a_dateline() -> None:
     assert find_title(read_seed(GERMAN_SEED)) is None
     assert find_title("Der Satz endet mit einem Punkt.\n\nText.") is None
     assert find_title("Überschrift ohne Leerzeile\nText.") is None
+
+
+def test_headers_carry_title_and_dateline_per_document() -> None:
+    documents = pl.DataFrame({"document_id": ["de", "ru"], "text": [read_seed(GERMAN_SEED), read_seed(RUSSIAN_SEED)]})
+    _, headers = segment_documents(documents)
+    assert headers.rows(named=True) == [
+        {"document_id": "de", "title": None, "dateline_place": "MINSK", "agency": "BelTA", "published_on": None},
+        {
+            "document_id": "ru",
+            "title": "Лукашенко рассчитывает на серьезный рост товарооборота с Казахстаном",
+            "dateline_place": None,
+            "agency": None,
+            "published_on": None,
+        },
+    ]
