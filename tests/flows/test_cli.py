@@ -105,3 +105,18 @@ def test_querying_a_missing_warehouse_says_how_to_build_it(tmp_path: Path) -> No
 
 def test_unknown_format_is_one_line(db: Path) -> None:
     assert_one_line_error(newsflow("sql", "SELECT 1", "--db", str(db), "--format", "xml"), "--format 'xml'")
+
+
+def test_a_warehouse_held_by_another_process_is_one_line(db: Path, tmp_path: Path) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
+         "time.sleep(120)", str(db)],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert_one_line_error(newsflow("run", "--db", str(db)), "in use by another newsflow process")
+        assert_one_line_error(newsflow("sql", "SELECT 1", "--db", str(db)), "in use by another newsflow process")
+    finally:
+        holder.kill()
+        holder.communicate()
