@@ -41,15 +41,22 @@ def run(
         Path | None, typer.Option("--source", help="folder of articles [env: NEWSFLOW_SOURCE; default: seeds/]")
     ] = None,
     db: DbOption = None,
+    wait: Annotated[
+        bool, typer.Option("--wait", help="queue behind a run that is writing, instead of failing")
+    ] = False,
 ) -> None:
     """Ingest the articles under SOURCE into the warehouse and print what the run did."""
     from flows.prefect_server import EmbeddedPrefectServer
 
-    with EmbeddedPrefectServer() as server:  # boots while the imports below run
-        from flows.run import INGEST_ERRORS, run_ingest
+    with EmbeddedPrefectServer() as server:  # boots on the other core while the imports below run
+        from flows.run import INGEST_ERRORS, RunFailedError, run_ingest
 
         try:
-            summary = run_ingest(Settings.load(db=db, source=source), server)
+            summary = run_ingest(Settings.load(db=db, source=source), server, wait=wait)
+        except RunFailedError as exc:
+            if len(exc.args) > 1:
+                out.print(exc.args[1])
+            raise fail(str(exc.args[0])) from None
         except INGEST_ERRORS as exc:
             raise fail(str(exc)) from None
     out.print(summary)

@@ -1,31 +1,43 @@
-"""The ingest flow: discover -> decode -> segment -> language -> fingerprint -> stage -> dedup -> publish.
+"""The ingest flow:
+
+    discover -> decode -> segment -> language -> fingerprint -> stage -> dedup -> merge
+             -> validate -> publish -> report
 
 The flow only orchestrates. Every step is a task over a whole batch of files, so a run costs a
-handful of tasks per batch however many files and paragraphs it reads. The DuckDB connection is
-held for the whole run: DuckDB admits one writing process, and this run is it.
+handful of tasks per batch however many files and paragraphs it reads. The run writes a private
+candidate copy of the warehouse (warehouse/snapshot.py), validates it, and publishes it with one
+atomic rename only if every critical expectation passes; readers never wait for it.
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import polars as pl
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
+from prefect.states import Failed, State
 
+from expectations.config import QualityConfig
 from tasks.decode import decode
 from tasks.dedup import dedup
 from tasks.discover import KNOWN_SCHEMA, discover
 from tasks.fingerprint import fingerprint
 from tasks.language import identify_language
-from tasks.publish import publish
+from tasks.merge import merge
+from tasks.publish import publish, record_failure
+from tasks.report import report
 from tasks.segment import segment
 from tasks.stage import stage, stage_deleted
+from tasks.validate import validate
 from warehouse.connection import connect
-from warehouse.runs import finish_run, start_run
+from warehouse.lock import WriterLock
+from warehouse.runs import start_run
+from warehouse.snapshot import discard, open_candidate
 from warehouse.sql_script import run_script
 from warehouse.transaction import transaction
 
@@ -37,48 +49,83 @@ WHERE source_root = ?
 
 
 @flow(name="ingest")
-def ingest_flow(source: Path, db: Path, languages: tuple[str, ...], batch_files: int) -> dict[str, int]:
-    """Bring the warehouse at `db` up to date with the articles under `source`; returns the run's counts."""
+def ingest_flow(
+    source: Path,
+    db: Path,
+    languages: tuple[str, ...],
+    batch_files: int,
+    paragraph_max_chars: int = QualityConfig.paragraph_max_chars,
+    wait: bool = False,
+) -> dict[str, int] | State:
+    """Bring the warehouse at `db` up to date with the articles under `source`.
+
+    Returns the run's counts, or a Failed state naming the critical expectations that failed.
+    """
+    root = str(source)
+    started_at = datetime.now(UTC)
+    with WriterLock(db, wait=wait):
+        candidate = open_candidate(db)
+        try:
+            run_id, counts = load_candidate(candidate, source, languages, batch_files)
+            config = QualityConfig(languages=languages, paragraph_max_chars=paragraph_max_chars)
+            results = validate(candidate, run_id, config, quality_folder(db) / "data-docs")
+            failure = publish(db, candidate, run_id, results)
+        except BaseException as exc:
+            record_failure(db, flow_run.id, root, started_at, f"{type(exc).__name__}: {exc}")
+            raise
+        finally:
+            discard(candidate)
+    report(run_id, counts, results, failure)
+    if failure:
+        return Failed(message=failure)
+    return counts | {"run_id": run_id}
+
+
+def load_candidate(
+    candidate: Path, source: Path, languages: tuple[str, ...], batch_files: int
+) -> tuple[int, dict[str, int]]:
+    """Stage every new or changed file, decide the duplicates and merge it all into the candidate."""
     logger = get_run_logger()
     root = str(source)
-    con = connect(db)
+    con = connect(candidate)
     try:
         run_id = start_run(con, flow_run.id, root)
-        try:
-            with transaction(con):
-                run_script(con, "reset_staging")
-            plan, deleted = discover(source, known_files(con, root))
-            to_read = plan.filter(pl.col("action") == "read")
-            counters: Counter[tuple[str, str]] = Counter()
-            read_statuses = [pl.DataFrame(schema={"source_path": pl.String, "status": pl.String})]
-            batches = list(to_read.iter_slices(batch_files))
-            total_bytes, done_bytes, started = max(to_read["size_bytes"].sum(), 1), 0, time.perf_counter()
-            for number, batch in enumerate(batches, start=1):
-                outcomes = decode(batch, source)
-                loaded = outcomes.filter(pl.col("status") == "loaded")
-                paragraphs, headers = segment(loaded)
-                paragraphs, document_languages = identify_language(paragraphs, languages)
-                paragraphs = fingerprint(paragraphs)
-                stage(con, outcomes, paragraphs, headers, document_languages)
-                counters.update(count_batch(outcomes, paragraphs))
-                read_statuses.append(outcomes.select("source_path", "status"))
-                done_bytes += batch["size_bytes"].sum()
-                logger.info(
-                    "batch %d/%d (%.0f%% of %.1f MB, %.1f MB/s): %d files, %d paragraphs",
-                    number, len(batches), 100 * done_bytes / total_bytes, total_bytes / 1e6,
-                    done_bytes / 1e6 / (time.perf_counter() - started), len(batch), len(paragraphs),
-                )  # fmt: skip
-            stage_deleted(con, deleted)
-            counters.update({("dedup", key): value for key, value in dedup(con, root).items()})
-            file_counts = count_files(plan, pl.concat(read_statuses), deleted)
-            counts = publish(con, root, run_id, file_counts, counters)
-        except BaseException as exc:
-            with transaction(con):
-                finish_run(con, run_id, "failed", f"{type(exc).__name__}: {exc}", {}, {})
-            raise
+        with transaction(con):
+            run_script(con, "reset_staging")
+        plan, deleted = discover(source, known_files(con, root))
+        to_read = plan.filter(pl.col("action") == "read")
+        counters: Counter[tuple[str, str]] = Counter()
+        read_statuses = [pl.DataFrame(schema={"source_path": pl.String, "status": pl.String})]
+        batches = list(to_read.iter_slices(batch_files))
+        total_bytes, done_bytes, started = max(to_read["size_bytes"].sum(), 1), 0, time.perf_counter()
+        for number, batch in enumerate(batches, start=1):
+            outcomes = decode(batch, source)
+            loaded = outcomes.filter(pl.col("status") == "loaded")
+            paragraphs, headers = segment(loaded)
+            paragraphs, document_languages = identify_language(paragraphs, languages)
+            paragraphs = fingerprint(paragraphs)
+            stage(con, outcomes, paragraphs, headers, document_languages)
+            counters.update(count_batch(outcomes, paragraphs))
+            read_statuses.append(outcomes.select("source_path", "status"))
+            done_bytes += batch["size_bytes"].sum()
+            logger.info(
+                "batch %d/%d (%.0f%% of %.1f MB, %.1f MB/s): %d files, %d paragraphs",
+                number, len(batches), 100 * done_bytes / total_bytes, total_bytes / 1e6,
+                done_bytes / 1e6 / (time.perf_counter() - started), len(batch), len(paragraphs),
+            )  # fmt: skip
+        stage_deleted(con, deleted)
+        counters.update({("dedup", key): value for key, value in dedup(con, root).items()})
+        file_counts = count_files(plan, pl.concat(read_statuses), deleted)
+        counts = merge(con, root, run_id, file_counts, counters)
+        con.execute("CHECKPOINT")
     finally:
         con.close()
-    return counts | {"run_id": run_id}
+    return run_id, counts
+
+
+def quality_folder(db: Path) -> Path:
+    """Where the quality report and Data Docs of the warehouse `db` are written."""
+    return db.with_name(f"{db.stem}-quality")
 
 
 def known_files(con: duckdb.DuckDBPyConnection, root: str) -> pl.DataFrame:

@@ -15,6 +15,7 @@ from flows.settings import Settings, SettingsError
 from tasks.discover import SourceFolderError
 from tasks.language import LanguageConfigError, detector
 from warehouse.connection import WarehouseError, connect
+from warehouse.lock import WriterLock
 
 INGEST_ERRORS = (SettingsError, SourceFolderError, LanguageConfigError, WarehouseError, PrefectServerError)
 
@@ -24,44 +25,71 @@ SELECT language, articles, paragraphs_read, paragraphs_unique, repeats_in_docume
 FROM language_summary
 """
 QUARANTINED = "SELECT source_path, reason FROM quarantine WHERE source_root = ? ORDER BY source_path"
+RUN_COLUMNS = (
+    "run_id", "status", "message", "files_seen", "files_loaded", "files_unchanged", "files_quarantined",
+    "files_deleted", "paragraphs_read", "paragraphs_unique", "paragraphs_new",
+)  # fmt: skip
+LATEST_RUN = f"SELECT {', '.join(RUN_COLUMNS)} FROM runs WHERE source_root = ? ORDER BY run_id DESC LIMIT 1"
+QUALITY = """
+SELECT suite, expectation, severity, success, unexpected_count FROM quality_results
+WHERE run_id = ? ORDER BY success, severity, suite, expectation
+"""
 
 
-def run_ingest(settings: Settings, server: EmbeddedPrefectServer) -> Group:
+class RunFailedError(Exception):
+    """The run ended Failed; the message is Prefect's, e.g. the quality gate's verdict."""
+
+
+def run_ingest(settings: Settings, server: EmbeddedPrefectServer, *, wait: bool = False) -> Group:
     """Run the flow and return the summary to print. Bad settings fail here, before the flow starts."""
     if not settings.source.is_dir():
         raise SourceFolderError(
             f"{settings.source}: no such folder; pass --source or set NEWSFLOW_SOURCE to a folder of articles"
         )
     detector(settings.languages)
-    connect(settings.db).close()  # creates or migrates the warehouse, and fails now if it is locked or unwritable
+    if not wait:
+        with WriterLock(settings.db):  # fail now, not after starting the flow, if a run is writing
+            pass
     # One line per batch is progress enough; one per task is noise.
     logging.getLogger("prefect.task_runs").setLevel(logging.WARNING)
 
     server.wait_until_healthy()
     started = time.perf_counter()
-    counts = ingest_flow(settings.source, settings.db, settings.languages, settings.batch_files)
+    state = ingest_flow(
+        settings.source, settings.db, settings.languages, settings.batch_files,
+        settings.paragraph_max_chars, wait, return_state=True,
+    )  # fmt: skip
     elapsed = time.perf_counter() - started
+    if not settings.db.exists():
+        raise RunFailedError(state.message or "the run failed before anything was published")
 
     con = connect(settings.db, read_only=True)
     try:
+        run = con.execute(LATEST_RUN, [str(settings.source)]).fetchone()
         languages = con.execute(LANGUAGE_SUMMARY).fetchall()
         quarantined = con.execute(QUARANTINED, [str(settings.source)]).fetchall()
+        quality = con.execute(QUALITY, [run[0]]).fetchall()
     finally:
         con.close()
-    return summarize(settings, counts, elapsed, languages, quarantined)
+    summary = summarize(settings, dict(zip(RUN_COLUMNS, run, strict=True)), elapsed, languages, quarantined, quality)
+    if state.is_failed():
+        raise RunFailedError(state.message, summary)
+    return summary
 
 
 def summarize(
     settings: Settings,
-    counts: dict[str, int],
+    run: dict[str, object],
     elapsed: float,
     languages: list[tuple],
     quarantined: list[tuple[str, str]],
+    quality: list[tuple[str, str, str, bool, int | None]],
 ) -> Group:
-    c = counts
+    c = run
+    completed = c["status"] == "completed"
     lines = [
         Text.assemble(
-            (f"run {c['run_id']} completed", "bold green"),
+            (f"run {c['run_id']} {c['status']}", "bold green" if completed else "bold red"),
             f" in {elapsed:.1f} s: {settings.source} -> {settings.db}",
         ),
         Text(
@@ -82,6 +110,16 @@ def summarize(
         table.add_column(header, justify="left" if header == "language" else "right")
     for row in languages:
         table.add_row(*(f"{value:.1%}" if isinstance(value, float) else str(value) for value in row))
+    failed = [row for row in quality if not row[3]]
+    lines.append(
+        Text(
+            f"quality     {len(quality)} expectations, {len(quality) - len(failed)} passed"
+            + ("" if completed else "; nothing was published")
+        )
+    )
+    for suite, expectation, severity, _, unexpected in failed:
+        style = "bold red" if severity == "critical" else "yellow"
+        lines.append(Text.assemble((f"  {severity} ", style), f"{suite}.{expectation}: {unexpected} unexpected"))
     parts: list = [*lines, table]
     for path, reason in quarantined:
         parts.append(Text.assemble(("quarantined ", "bold yellow"), f"{path}: {reason}"))

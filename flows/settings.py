@@ -10,6 +10,7 @@ DEFAULT_DB = Path("warehouse") / "newsflow.duckdb"
 DEFAULT_SOURCE = Path("seeds")
 DEFAULT_LANGUAGES = ("de", "en", "es", "fr", "kk", "ru")
 DEFAULT_BATCH_FILES = 500
+DEFAULT_PARAGRAPH_MAX_CHARS = 20_000
 
 
 # Prefect and Great Expectations phone home unless told not to; newsflow never touches the network.
@@ -38,6 +39,7 @@ class Settings:
     source: Path
     languages: tuple[str, ...]
     batch_files: int
+    paragraph_max_chars: int
 
     @classmethod
     def load(cls, db: Path | None = None, source: Path | None = None) -> Settings:
@@ -45,12 +47,17 @@ class Settings:
         languages = tuple(
             code.strip().lower() for code in env.get("NEWSFLOW_LANGUAGES", ",".join(DEFAULT_LANGUAGES)).split(",")
         )
-        batch = env.get("NEWSFLOW_BATCH_FILES", str(DEFAULT_BATCH_FILES))
-        if not batch.isdigit() or int(batch) < 1:
-            raise SettingsError(f"NEWSFLOW_BATCH_FILES={batch!r}: use a whole number of files per batch, at least 1")
         return cls(
             db=(db or Path(env.get("NEWSFLOW_DB", DEFAULT_DB))).expanduser().resolve(),
             source=(source or Path(env.get("NEWSFLOW_SOURCE", DEFAULT_SOURCE))).expanduser().resolve(),
             languages=tuple(code for code in languages if code),
-            batch_files=int(batch),
+            batch_files=_positive(env, "NEWSFLOW_BATCH_FILES", DEFAULT_BATCH_FILES),
+            paragraph_max_chars=_positive(env, "NEWSFLOW_PARAGRAPH_MAX_CHARS", DEFAULT_PARAGRAPH_MAX_CHARS),
         )
+
+
+def _positive(env: os._Environ[str], name: str, default: int) -> int:
+    value = env.get(name, str(default))
+    if not value.isdigit() or int(value) < 1:
+        raise SettingsError(f"{name}={value!r}: use a whole number, at least 1")
+    return int(value)

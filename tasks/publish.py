@@ -1,59 +1,78 @@
-"""Publish: apply the staged run to the tables users query, all in one transaction.
-
-Either everything the run read becomes visible together with its `runs` row, or, if anything
-fails, nothing does and the warehouse stays as the last successful run left it.
+"""Publish: the quality gate. A candidate whose critical expectations all pass replaces the
+published warehouse in one atomic rename. Otherwise what users query stays as it was, and only
+the run's record (its row, counters and quality results) is added to it, so history shows why.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
 
 import duckdb
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from warehouse.runs import finish_run
-from warehouse.search import refresh_search_index
-from warehouse.sql_script import run_script
+from expectations.results import QualityResult
+from warehouse.connection import connect
+from warehouse.runs import copy_run, finish_run, record_failed_run, record_quality
+from warehouse.snapshot import discard, open_candidate, swap_in
 from warehouse.transaction import transaction
 
-PARAGRAPH_COUNTS = """
-SELECT
-    count(*) AS paragraphs_read,
-    count(DISTINCT paragraph_id) AS paragraphs_unique,
-    count(DISTINCT paragraph_id) FILTER (WHERE paragraph_id NOT IN (SELECT paragraph_id FROM core.paragraphs))
-        AS paragraphs_new
-FROM staging.document_paragraphs
-"""
-CHANGES = """
-SELECT (SELECT count(*) FROM staging.documents) + (SELECT count(*) FROM staging.retired_documents)
-"""
+MAX_NAMED_FAILURES = 5
 
 
-def publish_run(
-    con: duckdb.DuckDBPyConnection,
-    source_root: str,
-    run_id: int,
-    counts: Mapping[str, int],
-    counters: Mapping[tuple[str, str], int],
-) -> dict[str, int]:
-    with transaction(con):
-        row = con.execute(PARAGRAPH_COUNTS).fetchone()
-        counts = dict(counts, paragraphs_read=row[0], paragraphs_unique=row[1], paragraphs_new=row[2])
-        documents_changed = con.execute(CHANGES).fetchone()[0]
-        run_script(con, "publish", root=source_root, run_id=run_id)
-        if documents_changed:
-            refresh_search_index(con)
-        finish_run(con, run_id, "completed", None, counts, counters)
-    return counts
+def gate_message(blocking: list[QualityResult]) -> str | None:
+    if not blocking:
+        return None
+    named = ", ".join(
+        f"{r.suite}.{r.expectation}" + (f" ({r.unexpected_count} unexpected)" if r.unexpected_count else "")
+        for r in blocking[:MAX_NAMED_FAILURES]
+    )
+    more = f" and {len(blocking) - MAX_NAMED_FAILURES} more" if len(blocking) > MAX_NAMED_FAILURES else ""
+    return f"quality gate: {len(blocking)} critical expectation(s) failed, nothing published: {named}{more}"
+
+
+def publish_run(db: Path, candidate: Path, run_id: int, results: list[QualityResult]) -> str | None:
+    """Publish the candidate or keep the last published state. Returns the failure message, if any."""
+    blocking = [r for r in results if r.blocks_publishing]
+    message = gate_message(blocking)
+    con = connect(candidate)
+    try:
+        with transaction(con):
+            record_quality(con, run_id, results)
+            finish_run(con, run_id, "failed" if blocking else "completed", message)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    if blocking:
+        amend_published(db, lambda published: copy_run(published, candidate, run_id))
+        discard(candidate)
+    else:
+        swap_in(candidate, db)
+    return message
+
+
+def record_failure(db: Path, flow_run_id: str | None, source_root: str, started_at: datetime, message: str) -> None:
+    """A run that broke before its gate leaves the published data as it was, and a `failed` row."""
+    amend_published(db, lambda published: record_failed_run(published, flow_run_id, source_root, started_at, message))
+
+
+def amend_published(db: Path, write: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
+    """Add rows to the published warehouse the same way a run does: copy, write, swap."""
+    candidate = open_candidate(db, "amend")
+    try:
+        con = connect(candidate)
+        try:
+            write(con)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        swap_in(candidate, db)
+    finally:
+        discard(candidate)
 
 
 @task(name="publish", cache_policy=NO_CACHE)
-def publish(
-    con: duckdb.DuckDBPyConnection,
-    source_root: str,
-    run_id: int,
-    counts: Mapping[str, int],
-    counters: Mapping[tuple[str, str], int],
-) -> dict[str, int]:
-    return publish_run(con, source_root, run_id, counts, counters)
+def publish(db: Path, candidate: Path, run_id: int, results: list[QualityResult]) -> str | None:
+    return publish_run(db, candidate, run_id, results)

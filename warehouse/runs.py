@@ -1,61 +1,88 @@
-"""The `runs` ledger: a row when a run starts, its outcome and counts when it ends."""
+"""The `runs` ledger: a row when a run starts, its counts when it has merged, its verdict at the end."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
 
 import duckdb
 
-from warehouse.transaction import transaction
-
-ABANDON_STALE_RUNS = """
-UPDATE core.runs
-SET status = 'failed', finished_at = current_timestamp,
-    message = 'abandoned: the process ended before the run finished'
-WHERE status = 'running'
-"""
+# Run ids count up from the published warehouse. A failed run's row is written into the published
+# copy under the same id (tasks/publish.py), so ids stay unique without a sequence.
 START_RUN = """
 INSERT INTO core.runs (run_id, flow_run_id, source_root, started_at, status)
-VALUES (nextval('core.run_id_seq'), ?, ?, current_timestamp, 'running')
+SELECT coalesce(max(run_id), 0) + 1, ?, ?, current_timestamp, 'running' FROM core.runs
 RETURNING run_id
 """
-FINISH_RUN = """
+RECORD_COUNTS = """
 UPDATE core.runs
-SET status = $status, message = $message, finished_at = current_timestamp,
-    files_seen = $files_seen, files_loaded = $files_loaded, files_unchanged = $files_unchanged,
+SET files_seen = $files_seen, files_loaded = $files_loaded, files_unchanged = $files_unchanged,
     files_quarantined = $files_quarantined, files_deleted = $files_deleted,
     paragraphs_read = $paragraphs_read, paragraphs_unique = $paragraphs_unique,
     paragraphs_new = $paragraphs_new
 WHERE run_id = $run_id
 """
-RECORD_COUNTER = "INSERT INTO core.run_counters VALUES (?, ?, ?, ?)"
 RUN_COUNTS = (
     "files_seen", "files_loaded", "files_unchanged", "files_quarantined", "files_deleted",
     "paragraphs_read", "paragraphs_unique", "paragraphs_new",
 )  # fmt: skip
+RECORD_COUNTER = "INSERT INTO core.run_counters VALUES (?, ?, ?, ?)"
+FINISH_RUN = """
+UPDATE core.runs SET status = ?, message = ?, finished_at = current_timestamp WHERE run_id = ?
+"""
+RECORD_FAILED_RUN = """
+INSERT INTO core.runs (run_id, flow_run_id, source_root, started_at, finished_at, status, message)
+SELECT coalesce(max(run_id), 0) + 1, ?, ?, ?, current_timestamp, 'failed', ? FROM core.runs
+"""
+RECORD_RESULT = "INSERT INTO core.quality_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+COPY_RUN = (
+    "INSERT INTO core.runs SELECT * FROM candidate.core.runs WHERE run_id = ?",
+    "INSERT INTO core.run_counters SELECT * FROM candidate.core.run_counters WHERE run_id = ?",
+    "INSERT INTO core.quality_results SELECT * FROM candidate.core.quality_results WHERE run_id = ?",
+)
 
 
 def start_run(con: duckdb.DuckDBPyConnection, flow_run_id: str | None, source_root: str) -> int:
-    """Open a run. Only one process writes, so a run still `running` now was killed: close it as failed."""
-    with transaction(con):
-        con.execute(ABANDON_STALE_RUNS)
-        return con.execute(START_RUN, [flow_run_id, source_root]).fetchone()[0]
+    return con.execute(START_RUN, [flow_run_id, source_root]).fetchone()[0]
 
 
-def finish_run(
+def record_counts(
     con: duckdb.DuckDBPyConnection,
     run_id: int,
-    status: str,
-    message: str | None,
-    counts: Mapping[str, int | None],
+    counts: Mapping[str, int],
     counters: Mapping[tuple[str, str], int],
 ) -> None:
-    """Record the outcome. Call inside the publishing transaction so data and ledger agree."""
-    con.execute(
-        FINISH_RUN,
-        {"run_id": run_id, "status": status, "message": message} | {k: counts.get(k) for k in RUN_COUNTS},
-    )
+    con.execute(RECORD_COUNTS, {"run_id": run_id} | {key: counts.get(key) for key in RUN_COUNTS})
     if counters:
-        con.executemany(
-            RECORD_COUNTER, [[run_id, step, name, value] for (step, name), value in sorted(counters.items())]
-        )
+        con.executemany(RECORD_COUNTER, [[run_id, step, name, n] for (step, name), n in sorted(counters.items())])
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: int, status: str, message: str | None) -> None:
+    con.execute(FINISH_RUN, [status, message, run_id])
+
+
+def record_failed_run(
+    con: duckdb.DuckDBPyConnection, flow_run_id: str | None, source_root: str, started_at: Any, message: str
+) -> None:
+    con.execute(RECORD_FAILED_RUN, [flow_run_id, source_root, started_at, message])
+
+
+def record_quality(con: duckdb.DuckDBPyConnection, run_id: int, results: Iterable[Any]) -> None:
+    rows = [
+        [run_id, r.suite, r.expectation, r.expectation_type, r.column_name, r.severity, r.success,
+         r.observed_value, r.unexpected_count, r.details]
+        for r in results
+    ]  # fmt: skip
+    if rows:
+        con.executemany(RECORD_RESULT, rows)
+
+
+def copy_run(con: duckdb.DuckDBPyConnection, candidate: Path, run_id: int) -> None:
+    """Copy one run's ledger rows (run, counters, quality results) from a candidate warehouse."""
+    con.execute("ATTACH ? AS candidate (READ_ONLY)", [str(candidate)])
+    try:
+        for statement in COPY_RUN:
+            con.execute(statement, [run_id])
+    finally:
+        con.execute("DETACH candidate")

@@ -1,9 +1,10 @@
 -- m001: the core tables of the data contract (DESIGN.md). Users query the views in `main`;
 -- these tables live in schema `core` and may change shape only through a new migration.
+-- The big tables declare no keys: their invariants (unique ids, references that resolve) are
+-- critical expectations checked before every publish (expectations/), which also keeps bulk
+-- loads free of index maintenance.
 
 CREATE SCHEMA core;
-
-CREATE SEQUENCE core.run_id_seq START 1;
 
 -- One row per flow run. Counts are filled in when the run ends.
 CREATE TABLE core.runs (
@@ -29,8 +30,7 @@ CREATE TABLE core.run_counters (
     run_id  BIGINT NOT NULL,
     step    VARCHAR NOT NULL,
     counter VARCHAR NOT NULL,
-    value   BIGINT NOT NULL,
-    PRIMARY KEY (run_id, step, counter)
+    value   BIGINT NOT NULL
 );
 
 -- One row per path ever seen under a source root. A run over unchanged files leaves these rows
@@ -53,7 +53,7 @@ CREATE TABLE core.source_files (
 -- One row per document version: a file's content at one time. A changed file gets a new row and
 -- the old one is retired (is_current = false), never deleted.
 CREATE TABLE core.documents (
-    document_id       VARCHAR PRIMARY KEY,  -- xxh3-128 of (source_root, source_path, content_hash)
+    document_id       VARCHAR NOT NULL,     -- xxh3-128 of (source_root, source_path, content_hash)
     source_root       VARCHAR NOT NULL,
     source_path       VARCHAR NOT NULL,
     content_hash      VARCHAR NOT NULL,
@@ -72,7 +72,7 @@ CREATE TABLE core.documents (
 
 -- One row per distinct paragraph, keyed by the hash of its normalized text (tasks/fingerprint.py).
 CREATE TABLE core.paragraphs (
-    paragraph_id   VARCHAR PRIMARY KEY,
+    paragraph_id   VARCHAR NOT NULL,
     text           VARCHAR NOT NULL,        -- original text of the first occurrence loaded
     language       VARCHAR NOT NULL,
     char_count     INTEGER NOT NULL,
@@ -89,8 +89,7 @@ CREATE TABLE core.document_paragraphs (
     is_repeat_in_document            BOOLEAN NOT NULL,
     is_duplicate_of_earlier_document BOOLEAN NOT NULL,
     kept_document_id                 VARCHAR NOT NULL,
-    kept_position                    INTEGER NOT NULL,
-    PRIMARY KEY (document_id, position)
+    kept_position                    INTEGER NOT NULL
 );
 
 -- Facts about the warehouse itself, e.g. the normalization version its paragraph ids use.

@@ -1,4 +1,4 @@
--- Publish the staged run into the core tables. Runs inside one transaction (tasks/publish.py).
+-- Merge the staged run into the core tables of the candidate. Runs inside one transaction (tasks/merge.py).
 -- Parameters: $root, $run_id.
 
 -- Files: loaded and quarantined ones take their new state; unchanged ones only their new stat.

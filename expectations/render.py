@@ -1,0 +1,44 @@
+"""Words for a run's quality verdict: the markdown of the Prefect artifact."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+
+def quality_markdown(run_id: int, counts: Mapping[str, int], results: Iterable[Any], failure: str | None) -> str:
+    results = list(results)
+    verdict = f"**Failed.** {failure}" if failure else "**Published.** Every critical expectation passed."
+    lines = [
+        f"# newsflow run {run_id}",
+        "",
+        verdict,
+        "",
+        f"Files seen {counts.get('files_seen')}: loaded {counts.get('files_loaded')}, "
+        f"unchanged {counts.get('files_unchanged')}, quarantined {counts.get('files_quarantined')}. "
+        f"Paragraphs read {counts.get('paragraphs_read')}, unique {counts.get('paragraphs_unique')}.",
+        "",
+        "| suite | passed | failed (critical) | failed (warning) |",
+        "|---|---:|---:|---:|",
+    ]
+    for suite in dict.fromkeys(r.suite for r in results):
+        mine = [r for r in results if r.suite == suite]
+        lines.append(
+            f"| {suite} | {sum(r.success for r in mine)} "
+            f"| {sum(not r.success and r.severity == 'critical' for r in mine)} "
+            f"| {sum(not r.success and r.severity == 'warning' for r in mine)} |"
+        )
+    failed = [r for r in results if not r.success]
+    if failed:
+        lines += ["", "## Failed expectations", ""]
+        for r in failed:
+            examples = json.loads(r.details).get("examples", [])
+            lines.append(f"- `{r.suite}.{r.expectation}` ({r.severity}): {r.unexpected_count} unexpected")
+            lines += [f"  - `{_short(example)}`" for example in examples]
+    return "\n".join(lines) + "\n"
+
+
+def _short(value: Any, limit: int = 120) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,239 @@
+"""The quality suites, one per table, as code. Each expectation has a name and a severity:
+critical ones block publishing, warnings are reported.
+
+Every check runs inside DuckDB: column expectations are compiled to SQL by Great Expectations,
+and the rest are `UnexpectedRowsExpectation` queries that return the offending rows. Nothing
+pulls a table into pandas, so validating a million paragraphs costs seconds (bench/).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import great_expectations.expectations as gxe
+
+from expectations.config import QualityConfig
+
+CRITICAL, WARNING = "critical", "warning"
+UNDETERMINED = "und"
+
+
+# What each suite validates. `{run_id}` and the config's numbers are formatted in as integers.
+ASSETS = {
+    "documents": "SELECT * FROM core.documents WHERE is_current",
+    "paragraphs": "SELECT * FROM core.paragraphs",
+    "document_paragraphs": "SELECT * FROM core.document_paragraphs",
+    "runs": """
+        SELECT *, files_loaded + files_unchanged + files_quarantined AS files_accounted
+        FROM core.runs WHERE run_id = {run_id}
+    """,
+    "history": """
+        SELECT * FROM (
+        WITH recent AS (
+            SELECT run_id FROM core.runs
+            WHERE status = 'completed' AND run_id < {run_id}
+            ORDER BY run_id DESC LIMIT {history_runs}
+        ),
+        history AS (
+            SELECT counter AS metric, min(value) AS low, max(value) AS high, count(*) AS runs
+            FROM core.run_counters
+            WHERE step = 'warehouse' AND run_id IN (SELECT run_id FROM recent)
+            GROUP BY counter
+        )
+        SELECT c.counter AS metric, c.value, h.low, h.high, coalesce(h.runs, 0) AS history_runs
+        FROM core.run_counters AS c LEFT JOIN history AS h ON h.metric = c.counter
+        WHERE c.run_id = {run_id} AND c.step = 'warehouse'
+        ) AS metrics
+    """,
+}
+
+CURRENT_OCCURRENCES = "{batch} AS o JOIN core.documents AS d ON d.document_id = o.document_id AND d.is_current"
+# C0 controls but TAB, and DEL and C1: none belongs in a paragraph (line breaks were split on).
+CONTROL_CHARACTERS = r"[\x00-\x08\x0a-\x1f\x7f-\x9f]"
+OUT_OF_RANGE = """
+    SELECT metric, value, low, high, history_runs FROM {{batch}}
+    WHERE metric {metric} AND history_runs >= {min_runs}
+      AND (value < low * (1 - {tolerance}) - {slack} OR value > high * (1 + {tolerance}) + {slack})
+"""
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    severity: str
+    column: str | None
+    expectation: gxe.Expectation
+
+    def __post_init__(self) -> None:
+        # Results come back out of order; the name in `meta` ties each to its check.
+        self.expectation.meta = {"name": self.name}
+        self.expectation.severity = self.severity
+
+
+def rows_check(name: str, severity: str, column: str | None, query: str, description: str) -> Check:
+    return Check(
+        name, severity, column, gxe.UnexpectedRowsExpectation(unexpected_rows_query=query, description=description)
+    )
+
+
+def column_check(name: str, severity: str, expectation: gxe.Expectation) -> Check:
+    column = getattr(expectation, "column", None) or getattr(expectation, "column_A", None)
+    if column is None and hasattr(expectation, "column_list"):
+        column = ",".join(expectation.column_list)
+    return Check(name, severity, column, expectation)
+
+
+def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
+    languages = [*config.languages, UNDETERMINED]
+    return {
+        "documents": [
+            column_check("document_ids_not_null", CRITICAL, gxe.ExpectColumnValuesToNotBeNull(column="document_id")),
+            column_check("document_ids_unique", CRITICAL, gxe.ExpectColumnValuesToBeUnique(column="document_id")),
+            column_check(
+                "one_current_version_per_file",
+                CRITICAL,
+                gxe.ExpectCompoundColumnsToBeUnique(column_list=["source_root", "source_path"]),
+            ),
+            column_check(
+                "unique_paragraphs_at_most_raw",
+                CRITICAL,
+                gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                    column_A="paragraphs_raw", column_B="paragraphs_unique", or_equal=True
+                ),
+            ),
+            column_check(
+                "document_language_configured",
+                WARNING,
+                gxe.ExpectColumnValuesToBeInSet(column="language", value_set=languages),
+            ),
+        ],
+        "paragraphs": [
+            column_check("paragraph_ids_not_null", CRITICAL, gxe.ExpectColumnValuesToNotBeNull(column="paragraph_id")),
+            # The fingerprint is the id: two published paragraphs must never share one.
+            column_check("paragraph_ids_unique", CRITICAL, gxe.ExpectColumnValuesToBeUnique(column="paragraph_id")),
+            column_check("text_not_null", CRITICAL, gxe.ExpectColumnValuesToNotBeNull(column="text")),
+            column_check(
+                "text_length_in_bounds",
+                CRITICAL,
+                gxe.ExpectColumnValueLengthsToBeBetween(
+                    column="text", min_value=config.paragraph_min_chars, max_value=config.paragraph_max_chars
+                ),
+            ),
+            rows_check(
+                "text_has_no_replacement_character",
+                CRITICAL,
+                "text",
+                "SELECT paragraph_id, text FROM {batch} WHERE contains(text, chr(65533))",
+                "U+FFFD marks bytes that were decoded wrongly",
+            ),
+            rows_check(
+                "text_has_no_control_characters",
+                CRITICAL,
+                "text",
+                f"SELECT paragraph_id, text FROM {{batch}} WHERE regexp_matches(text, '{CONTROL_CHARACTERS}')",
+                "control characters other than TAB",
+            ),
+            column_check(
+                "paragraph_language_configured",
+                WARNING,
+                gxe.ExpectColumnValuesToBeInSet(column="language", value_set=languages),
+            ),
+        ],
+        "document_paragraphs": [
+            column_check(
+                "occurrence_keys_unique",
+                CRITICAL,
+                gxe.ExpectCompoundColumnsToBeUnique(column_list=["document_id", "position"]),
+            ),
+            rows_check(
+                "occurrence_paragraph_exists",
+                CRITICAL,
+                "paragraph_id",
+                "SELECT o.document_id, o.position, o.paragraph_id FROM {batch} AS o "
+                "ANTI JOIN core.paragraphs AS p ON p.paragraph_id = o.paragraph_id",
+                "every occurrence points to a paragraph",
+            ),
+            rows_check(
+                "occurrence_document_exists",
+                CRITICAL,
+                "document_id",
+                "SELECT o.document_id, o.position FROM {batch} AS o "
+                "ANTI JOIN core.documents AS d ON d.document_id = o.document_id",
+                "every occurrence points to a document",
+            ),
+            rows_check(
+                "kept_copy_is_current",
+                CRITICAL,
+                "kept_document_id",
+                f"SELECT o.document_id, o.position, o.kept_document_id FROM {CURRENT_OCCURRENCES} "
+                "ANTI JOIN core.documents AS k ON k.document_id = o.kept_document_id AND k.is_current",
+                "every removed occurrence links to a copy users can see",
+            ),
+            rows_check(
+                "one_kept_copy_per_paragraph",
+                CRITICAL,
+                "paragraph_id",
+                f"SELECT o.paragraph_id, count(*) FILTER (WHERE o.kept_document_id = o.document_id "
+                f"AND o.kept_position = o.position) AS kept FROM {CURRENT_OCCURRENCES} "
+                "GROUP BY o.paragraph_id HAVING kept <> 1",
+                "the dedup invariant: each distinct paragraph is kept exactly once",
+            ),
+            rows_check(
+                "article_text_has_no_repeated_paragraph",
+                CRITICAL,
+                "paragraph_id",
+                f"SELECT o.document_id, o.paragraph_id, count(*) AS times FROM {CURRENT_OCCURRENCES} "
+                "WHERE NOT o.is_repeat_in_document GROUP BY o.document_id, o.paragraph_id HAVING count(*) > 1",
+                "no article's text contains the same paragraph twice",
+            ),
+        ],
+        "runs": [
+            column_check(
+                "files_reconcile",
+                CRITICAL,
+                gxe.ExpectColumnPairValuesToBeEqual(column_A="files_seen", column_B="files_accounted"),
+            ),
+            rows_check(
+                "files_seen_are_in_source_files",
+                CRITICAL,
+                "files_seen",
+                "SELECT r.run_id, r.files_seen, count(s.source_path) AS tracked FROM {batch} AS r "
+                "LEFT JOIN core.source_files AS s ON s.source_root = r.source_root AND s.status <> 'deleted' "
+                "GROUP BY r.run_id, r.files_seen HAVING r.files_seen <> count(s.source_path)",
+                "every file the run saw is tracked as loaded or quarantined",
+            ),
+        ],
+        "history": [
+            rows_check(
+                "duplicate_ratio_within_history",
+                WARNING,
+                "duplicate_ratio_ppm",
+                OUT_OF_RANGE.format(
+                    metric="= 'duplicate_ratio_ppm'",
+                    min_runs=config.history_min_runs,
+                    tolerance=config.history_tolerance,
+                    slack=20_000,
+                ),
+                "share of duplicate occurrences (per million) against recent runs",
+            ),
+            rows_check(
+                "articles_per_language_within_history",
+                WARNING,
+                "articles",
+                OUT_OF_RANGE.format(
+                    metric="LIKE 'articles_%'",
+                    min_runs=config.history_min_runs,
+                    tolerance=config.history_tolerance,
+                    slack=2,
+                ),
+                "current articles per language against recent runs",
+            ),
+        ],
+    }
+
+
+def asset_queries(run_id: int, config: QualityConfig) -> dict[str, str]:
+    return {
+        suite: query.format(run_id=int(run_id), history_runs=int(config.history_runs)).strip()
+        for suite, query in ASSETS.items()
+    }

@@ -1,0 +1,44 @@
+"""Published snapshots: a run writes a candidate copy of the warehouse and publishing swaps it in.
+
+DuckDB lets one process write a file, and a reader holding the file blocks that writer. So runs
+never write the published file: they copy it to `<db>.candidate`, load, validate, and replace the
+published file with one atomic rename. Readers open the published file read-only and always see
+the last published state; a run never waits for them, and a killed run leaves only a candidate
+that the next run throws away.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+
+def candidate_path(db: Path, purpose: str = "candidate") -> Path:
+    return db.with_name(f"{db.name}.{purpose}")
+
+
+def open_candidate(db: Path, purpose: str = "candidate") -> Path:
+    """A fresh private copy of the published warehouse (none if nothing is published yet)."""
+    candidate = candidate_path(db, purpose)
+    discard(candidate)
+    if db.exists():
+        shutil.copyfile(db, candidate)
+    return candidate
+
+
+def swap_in(candidate: Path, db: Path) -> None:
+    """Publish: the candidate (closed, checkpointed) becomes the warehouse, all at once."""
+    with candidate.open("rb") as f:
+        os.fsync(f.fileno())
+    candidate.replace(db)
+    directory = os.open(db.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def discard(candidate: Path) -> None:
+    for path in (candidate, candidate.with_name(candidate.name + ".wal")):
+        path.unlink(missing_ok=True)
