@@ -80,7 +80,8 @@ def record_quality(con: duckdb.DuckDBPyConnection, run_id: int, results: Iterabl
 
 def copy_run(con: duckdb.DuckDBPyConnection, candidate: Path, run_id: int) -> None:
     """Copy one run's ledger rows (run, counters, quality results) from a candidate warehouse."""
-    con.execute("ATTACH ? AS candidate (READ_ONLY)", [str(candidate)])
+    # ATTACH takes no bound parameters: the path goes in as a quoted SQL string literal.
+    con.execute(f"ATTACH '{str(candidate).replace(chr(39), chr(39) * 2)}' AS candidate (READ_ONLY)")
     try:
         for statement in COPY_RUN:
             con.execute(statement, [run_id])

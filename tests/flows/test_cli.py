@@ -96,7 +96,7 @@ def test_missing_source_folder_is_one_line(tmp_path: Path) -> None:
 def test_unwritable_database_path_is_one_line(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder", encoding="utf-8")
-    assert_one_line_error(newsflow("run", "--db", str(blocker / "w.duckdb")), "cannot create its folder", "--db")
+    assert_one_line_error(newsflow("run", "--db", str(blocker / "w.duckdb")), "cannot write here", "--db")
 
 
 def test_querying_a_missing_warehouse_says_how_to_build_it(tmp_path: Path) -> None:
@@ -107,16 +107,36 @@ def test_unknown_format_is_one_line(db: Path) -> None:
     assert_one_line_error(newsflow("sql", "SELECT 1", "--db", str(db), "--format", "xml"), "--format 'xml'")
 
 
-def test_a_warehouse_held_by_another_process_is_one_line(db: Path, tmp_path: Path) -> None:
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); "
-         "time.sleep(120)", str(db)],
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+def hold(code: str, *args: str) -> subprocess.Popen[str]:
+    """Another process that does `code` and then waits; returns once it has."""
+    holder = subprocess.Popen([sys.executable, "-c", f"{code}; print('held', flush=True); time.sleep(120)", *args],
+                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def release(holder: subprocess.Popen[str]) -> None:
+    holder.kill()
+    holder.communicate()
+
+
+def test_a_run_publishes_while_a_reader_holds_the_warehouse(db: Path) -> None:
+    reader = hold("import duckdb, sys, time; c = duckdb.connect(sys.argv[1], read_only=True)", str(db))
     try:
-        assert holder.stdout.readline().strip() == "held"
-        assert_one_line_error(newsflow("run", "--db", str(db)), "in use by another newsflow process")
-        assert_one_line_error(newsflow("sql", "SELECT 1", "--db", str(db)), "in use by another newsflow process")
+        result = newsflow("run", "--db", str(db))
+        assert result.returncode == 0, result.stderr
+        assert "completed" in result.stdout
+        assert newsflow("sql", "SELECT count(*) FROM runs", "--db", str(db), "--format", "csv").stdout.split() == [
+            "count_star()", "2",
+        ]  # fmt: skip
     finally:
-        holder.kill()
-        holder.communicate()
+        release(reader)
+
+
+def test_a_second_writer_fails_fast_with_one_line(db: Path) -> None:
+    lock = f"{db}.lock"
+    writer = hold("import fcntl, sys, time; f = open(sys.argv[1], 'a'); fcntl.flock(f, fcntl.LOCK_EX)", lock)
+    try:
+        assert_one_line_error(newsflow("run", "--db", str(db)), "another run is writing", "--wait")
+    finally:
+        release(writer)

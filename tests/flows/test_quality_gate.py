@@ -1,0 +1,187 @@
+"""Write, audit, publish: every critical expectation, broken in turn, stops the publish.
+
+Faults that real input can cause are fed through the real Prefect flow. Faults only a bug could
+cause are injected into a candidate warehouse, which then goes through the real gate (Great
+Expectations on DuckDB, then publish). Either way the published tables must not change, and the
+run's verdict must be recorded.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from expectations.config import QualityConfig
+from expectations.runner import validate_warehouse
+from flows.ingest import ingest_flow
+from flows.settings import DEFAULT_LANGUAGES
+from tasks.publish import publish_run
+from tests.corpus import GERMAN_SEED, RUSSIAN_SEED
+from tests.flows.helpers import TEST_BATCH_FILES, ingest, query, snapshot
+from warehouse.connection import connect
+from warehouse.runs import record_counts, start_run
+from warehouse.snapshot import candidate_path, discard
+
+pytestmark = pytest.mark.usefixtures("prefect_api")
+
+CONFIG = QualityConfig(languages=DEFAULT_LANGUAGES)
+GERMAN = f"(SELECT document_id FROM core.documents WHERE source_path = '{GERMAN_SEED}')"
+RUSSIAN = f"(SELECT document_id FROM core.documents WHERE source_path = '{RUSSIAN_SEED}')"
+
+# expectation -> SQL that breaks it in a candidate warehouse whose new run is run 2.
+INJECTED_FAULTS = {
+    "document_ids_unique": f"INSERT INTO core.documents SELECT * FROM core.documents WHERE document_id = {GERMAN}",
+    "one_current_version_per_file": "INSERT INTO core.documents SELECT * REPLACE ('x' || document_id AS document_id) "
+    f"FROM core.documents WHERE document_id = {GERMAN}",
+    "unique_paragraphs_at_most_raw": "UPDATE core.documents SET paragraphs_unique = paragraphs_raw + 1 "
+    f"WHERE document_id = {GERMAN}",
+    "paragraph_ids_unique": "INSERT INTO core.paragraphs SELECT * FROM core.paragraphs ORDER BY paragraph_id LIMIT 1",
+    "text_length_in_bounds": "UPDATE core.paragraphs SET text = '' WHERE paragraph_id = "
+    "(SELECT min(paragraph_id) FROM core.paragraphs)",
+    "text_has_no_replacement_character": "UPDATE core.paragraphs SET text = text || chr(65533) "
+    "WHERE paragraph_id = (SELECT min(paragraph_id) FROM core.paragraphs)",
+    "text_has_no_control_characters": "UPDATE core.paragraphs SET text = text || chr(7) "
+    "WHERE paragraph_id = (SELECT min(paragraph_id) FROM core.paragraphs)",
+    "occurrence_keys_unique": "INSERT INTO core.document_paragraphs SELECT * FROM core.document_paragraphs "
+    f"WHERE document_id = {RUSSIAN} AND position = 3",
+    "occurrence_paragraph_exists": "UPDATE core.document_paragraphs SET paragraph_id = 'no-such-paragraph' "
+    f"WHERE document_id = {RUSSIAN} AND position = 3",
+    "occurrence_document_exists": "INSERT INTO core.document_paragraphs SELECT * REPLACE ('ghost' AS document_id) "
+    f"FROM core.document_paragraphs WHERE document_id = {RUSSIAN} AND position = 3",
+    "kept_copy_is_current": "UPDATE core.document_paragraphs SET kept_document_id = 'gone', "
+    f"is_duplicate_of_earlier_document = true WHERE document_id = {RUSSIAN} AND position = 3",
+    "one_kept_copy_per_paragraph": f"UPDATE core.document_paragraphs SET kept_position = 4 "
+    f"WHERE document_id = {RUSSIAN} AND position = 3",
+    # The German seed's own defect, back in the article text.
+    "article_text_has_no_repeated_paragraph": "UPDATE core.document_paragraphs SET is_repeat_in_document = false "
+    f"WHERE document_id = {GERMAN} AND position = 6",
+    "files_reconcile": "UPDATE core.runs SET files_loaded = files_loaded + 1 WHERE run_id = 2",
+    "files_seen_are_in_source_files": "INSERT INTO core.source_files SELECT * REPLACE ('phantom.txt' AS source_path) "
+    f"FROM core.source_files WHERE source_path = '{GERMAN_SEED}'",
+}
+SCHEMA_ENFORCED = {
+    "document_ids_not_null": "UPDATE core.documents SET document_id = NULL",
+    "paragraph_ids_not_null": "UPDATE core.paragraphs SET paragraph_id = NULL",
+    "text_not_null": "UPDATE core.paragraphs SET text = NULL",
+}
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse built from the seeds by the real flow: run 1, completed."""
+    folder = tmp_path_factory.mktemp("gate")
+    articles = folder / "articles"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "seeds", articles)
+    db = folder / "w.duckdb"
+    ingest(articles, db)
+    return db
+
+
+def critical_names() -> set[str]:
+    from expectations.suites import build_suites
+
+    return {c.name for checks in build_suites(CONFIG).values() for c in checks if c.severity == "critical"}
+
+
+def test_every_critical_expectation_has_a_fault_test() -> None:
+    assert critical_names() == set(INJECTED_FAULTS) | set(SCHEMA_ENFORCED)
+
+
+@pytest.mark.parametrize("expectation", sorted(INJECTED_FAULTS))
+def test_an_injected_fault_blocks_the_publish_and_is_recorded(
+    published: Path, tmp_path: Path, expectation: str
+) -> None:
+    db = tmp_path / "w.duckdb"
+    shutil.copyfile(published, db)
+    before = snapshot(db)
+    candidate = candidate_path(db)
+    shutil.copyfile(db, candidate)
+    con = connect(candidate)
+    run_id = start_run(con, None, query(db, "SELECT source_root FROM runs")[0][0])
+    counts = dict(zip(("files_seen", "files_loaded", "files_unchanged", "files_quarantined", "files_deleted"),
+                      (5, 0, 5, 0, 0), strict=True))  # fmt: skip
+    record_counts(con, run_id, counts, {})
+    con.execute(INJECTED_FAULTS[expectation])
+    con.execute("CHECKPOINT")
+    con.close()
+
+    results = validate_warehouse(candidate, run_id, CONFIG)
+    message = publish_run(db, candidate, run_id, results)
+    discard(candidate)
+
+    assert message is not None and f".{expectation}" in message
+    assert snapshot(db) == before
+    assert query(db, "SELECT run_id, status FROM runs ORDER BY run_id") == [(1, "completed"), (2, "failed")]
+    [(success, unexpected)] = query(
+        db, "SELECT success, unexpected_count FROM quality_results WHERE run_id = 2 AND expectation = ?", [expectation]
+    )
+    assert success is False
+    assert unexpected is None or unexpected >= 1
+
+
+@pytest.mark.parametrize("expectation", sorted(SCHEMA_ENFORCED))
+def test_null_ids_and_texts_are_also_refused_by_the_schema(published: Path, tmp_path: Path, expectation: str) -> None:
+    import duckdb
+
+    db = tmp_path / "w.duckdb"
+    shutil.copyfile(published, db)
+    con = connect(db)
+    with pytest.raises(duckdb.ConstraintException, match="NOT NULL constraint failed"):
+        con.execute(SCHEMA_ENFORCED[expectation])
+    con.close()
+
+
+def test_bad_text_in_an_article_fails_the_prefect_run_and_publishes_nothing(articles: Path, tmp_path: Path) -> None:
+    from prefect.client.orchestration import get_client
+
+    db = tmp_path / "w.duckdb"
+    ingest(articles, db)
+    before = snapshot(db)
+    (articles / "mangled.txt").write_text("Die Zusammenarbeit w\ufffdchst.\nGlocke \x07 läutet.\n", encoding="utf-8")
+
+    state = ingest_flow(articles.resolve(), db, DEFAULT_LANGUAGES, TEST_BATCH_FILES, return_state=True)
+
+    assert state.is_failed()
+    assert "paragraphs.text_has_no_replacement_character (1 unexpected)" in state.message
+    assert "paragraphs.text_has_no_control_characters (1 unexpected)" in state.message
+    assert snapshot(db) == before
+    assert query(db, "SELECT count(*) FROM articles WHERE source_path = 'mangled.txt'") == [(0,)]
+    [(flow_run_id, status, message)] = query(db, "SELECT flow_run_id, status, message FROM runs WHERE run_id = 2")
+    assert (status, message) == ("failed", state.message)
+    with get_client(sync_client=True) as client:
+        assert client.read_flow_run(flow_run_id).state.is_failed()
+    failed = query(db, "SELECT expectation, details FROM quality_results WHERE run_id = 2 AND NOT success")
+    examples = {name: json.loads(details)["examples"] for name, details in failed}
+    assert set(examples) == {"text_has_no_replacement_character", "text_has_no_control_characters"}
+    assert "Die Zusammenarbeit w\ufffdchst." in json.dumps(examples, ensure_ascii=False)
+
+
+def test_a_paragraph_over_the_configured_length_fails_the_run(articles: Path, tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    state = ingest_flow(
+        articles.resolve(), db, DEFAULT_LANGUAGES, TEST_BATCH_FILES, paragraph_max_chars=300, return_state=True
+    )
+    assert state.is_failed()
+    assert "paragraphs.text_length_in_bounds" in state.message
+    # Nothing was ever published: the warehouse holds only the failed run's record.
+    assert query(db, "SELECT count(*) FROM articles") == [(0,)]
+    assert query(db, "SELECT run_id, status FROM runs") == [(1, "failed")]
+    assert query(db, "SELECT count(*) FROM quality_results WHERE NOT success") == [(1,)]
+
+
+def test_a_clean_run_passes_every_expectation_and_publishes_artifacts(articles: Path, tmp_path: Path) -> None:
+    from prefect.client.orchestration import get_client
+
+    db = tmp_path / "w.duckdb"
+    ingest(articles, db)
+    results = query(db, "SELECT suite, severity, success FROM quality_results WHERE run_id = 1")
+    assert len(results) == len(critical_names()) + 4  # four warnings
+    assert all(success for _, _, success in results)
+    assert {suite for suite, _, _ in results} == {"documents", "paragraphs", "document_paragraphs", "runs", "history"}
+    with get_client(sync_client=True) as client:
+        markdown = client.read_latest_artifacts(key="newsflow-quality")  # type: ignore[call-arg]
+    assert markdown
+    assert (db.with_name("w-quality") / "data-docs" / "index.html").is_file()
