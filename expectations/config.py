@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+
+def quality_folder(db: Path) -> Path:
+    """Where the quality report and the Data Docs of the warehouse `db` are written."""
+    return db.with_name(f"{db.stem}-quality")
+
+
+def data_docs_index(db: Path) -> Path:
+    return quality_folder(db) / "data-docs" / "index.html"
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from expectations.report import short_json
+
 
 def quality_markdown(run_id: int, counts: Mapping[str, int], results: Iterable[Any], failure: str | None) -> str:
     results = list(results)
@@ -35,10 +37,5 @@ def quality_markdown(run_id: int, counts: Mapping[str, int], results: Iterable[A
         for r in failed:
             examples = json.loads(r.details).get("examples", [])
             lines.append(f"- `{r.suite}.{r.expectation}` ({r.severity}): {r.unexpected_count} unexpected")
-            lines += [f"  - `{_short(example)}`" for example in examples]
+            lines += [f"  - `{short_json(example)}`" for example in examples]
     return "\n".join(lines) + "\n"
-
-
-def _short(value: Any, limit: int = 120) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -115,6 +115,35 @@ def search(
     print_rows(columns, rows, output)
 
 
+@app.command()
+def report(
+    run_id: Annotated[int | None, typer.Option("--run", help="the run to report on [default: the latest]")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="also write a self-contained HTML report here")] = None,
+    db: DbOption = None,
+) -> None:
+    """The latest runs, the quality gate's verdict per suite, failing expectations with examples."""
+    from expectations.config import data_docs_index
+    from expectations.report import ReportError, load_report, render_html, render_terminal
+    from warehouse.connection import connect
+
+    try:
+        settings = Settings.load(db=db)
+        con = connect(settings.db, read_only=True)
+        try:
+            data = load_report(con, run_id, data_docs_index(settings.db))
+        finally:
+            con.close()
+    except (ReportError, *known_errors()) as exc:
+        raise fail(str(exc)) from None
+    out.print(render_terminal(data))
+    if html is not None:
+        try:
+            html.write_text(render_html(data), encoding="utf-8")
+        except OSError as exc:
+            raise fail(f"{html}: cannot write the report ({exc.strerror})") from None
+        out.print(f"HTML report: {html}")
+
+
 def known_errors() -> tuple[type[Exception], ...]:
     """What a reader command can fail with that is the user's to fix (and not a bug)."""
     from warehouse.connection import WarehouseError

@@ -22,7 +22,7 @@ from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 from prefect.states import Failed, State
 
-from expectations.config import QualityConfig
+from expectations.config import QualityConfig, data_docs_index
 from tasks.decode import decode
 from tasks.dedup import dedup
 from tasks.discover import KNOWN_SCHEMA, discover
@@ -68,7 +68,7 @@ def ingest_flow(
         try:
             run_id, counts = load_candidate(candidate, source, languages, batch_files)
             config = QualityConfig(languages=languages, paragraph_max_chars=paragraph_max_chars)
-            results = validate(candidate, run_id, config, quality_folder(db) / "data-docs")
+            results = validate(candidate, run_id, config, data_docs_index(db).parent)
             failure = publish(db, candidate, run_id, results)
         except BaseException as exc:
             record_failure(db, flow_run.id, root, started_at, f"{type(exc).__name__}: {exc}")
@@ -121,11 +121,6 @@ def load_candidate(
     finally:
         con.close()
     return run_id, counts
-
-
-def quality_folder(db: Path) -> Path:
-    """Where the quality report and Data Docs of the warehouse `db` are written."""
-    return db.with_name(f"{db.stem}-quality")
 
 
 def known_files(con: duckdb.DuckDBPyConnection, root: str) -> pl.DataFrame:

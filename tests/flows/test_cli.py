@@ -140,3 +140,16 @@ def test_a_second_writer_fails_fast_with_one_line(db: Path) -> None:
         assert_one_line_error(newsflow("run", "--db", str(db)), "another run is writing", "--wait")
     finally:
         release(writer)
+
+
+def test_report_prints_the_verdict_and_writes_html(db: Path, tmp_path: Path) -> None:
+    page = tmp_path / "quality.html"
+    result = newsflow("report", "--db", str(db), "--html", str(page))
+    assert result.returncode == 0, result.stderr
+    assert "quality of run" in result.stdout
+    assert "Data Docs" in result.stdout and "data-docs" in result.stdout
+    assert "newsflow quality report" in page.read_text(encoding="utf-8")
+
+
+def test_report_on_a_run_that_does_not_exist_is_one_line(db: Path) -> None:
+    assert_one_line_error(newsflow("report", "--run", "999", "--db", str(db)), "no run 999")

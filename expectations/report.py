@@ -1,0 +1,289 @@
+"""The quality report: what the last runs did and what the gate said, for a terminal or a browser.
+
+The HTML page is one self-contained file: inline CSS, charts drawn as inline SVG, no scripts and
+nothing fetched, so it renders the same offline, attached to an email or opened years later.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+import duckdb
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+HISTORY_RUNS = 30
+RUNS = f"""
+SELECT r.run_id, r.started_at, r.status, r.files_seen, r.files_loaded, r.files_quarantined,
+       r.paragraphs_read, r.message,
+       (SELECT value FROM core.run_counters c
+        WHERE c.run_id = r.run_id AND c.step = 'warehouse' AND c.counter = 'duplicate_ratio_ppm') / 1e6,
+       (SELECT sum(value) FROM core.run_counters c
+        WHERE c.run_id = r.run_id AND c.step = 'warehouse' AND c.counter LIKE 'articles_%')
+FROM core.runs AS r ORDER BY r.run_id DESC LIMIT {HISTORY_RUNS}
+"""
+RESULTS = """
+SELECT suite, expectation, severity, success, unexpected_count, observed_value, details
+FROM core.quality_results WHERE run_id = ? ORDER BY suite, expectation
+"""
+LANGUAGES = "SELECT language, articles, paragraphs_read, paragraphs_unique, duplicate_ratio FROM language_summary"
+
+
+class ReportError(ValueError):
+    """The report cannot be made as asked."""
+
+
+@dataclass(frozen=True)
+class Run:
+    run_id: int
+    started_at: object
+    status: str
+    files_seen: int | None
+    files_loaded: int | None
+    files_quarantined: int | None
+    paragraphs_read: int | None
+    message: str | None
+    duplicate_ratio: float | None
+    articles: int | None
+
+
+@dataclass(frozen=True)
+class Result:
+    suite: str
+    expectation: str
+    severity: str
+    success: bool
+    unexpected_count: int | None
+    observed_value: str | None
+    details: str
+
+    @property
+    def examples(self) -> list[object]:
+        return json.loads(self.details or "{}").get("examples", [])
+
+
+@dataclass(frozen=True)
+class Report:
+    runs: list[Run]  # oldest first
+    run: Run  # the run the report is about
+    results: list[Result]
+    languages: list[tuple]
+    data_docs: Path | None
+
+
+def load_report(con: duckdb.DuckDBPyConnection, run_id: int | None, data_docs: Path | None) -> Report:
+    runs = [Run(*row) for row in con.execute(RUNS).fetchall()][::-1]
+    if not runs:
+        raise ReportError("the warehouse has no runs yet; run `newsflow run` first")
+    chosen = runs[-1] if run_id is None else next((r for r in runs if r.run_id == run_id), None)
+    if chosen is None:
+        raise ReportError(f"no run {run_id} among the last {HISTORY_RUNS}; see `newsflow sql 'SELECT * FROM runs'`")
+    results = [Result(*row) for row in con.execute(RESULTS, [chosen.run_id]).fetchall()]
+    languages = con.execute(LANGUAGES).fetchall()
+    return Report(runs, chosen, results, languages, data_docs if data_docs and data_docs.is_file() else None)
+
+
+def suite_verdicts(results: list[Result]) -> list[tuple[str, int, int, int]]:
+    """(suite, passed, failed critical, failed warning) per suite."""
+    suites = dict.fromkeys(r.suite for r in results)
+    return [
+        (
+            suite,
+            sum(r.success for r in results if r.suite == suite),
+            sum(not r.success and r.severity == "critical" for r in results if r.suite == suite),
+            sum(not r.success and r.severity == "warning" for r in results if r.suite == suite),
+        )
+        for suite in suites
+    ]
+
+
+def render_terminal(report: Report) -> Group:
+    runs = Table(title="latest runs", title_justify="left")
+    for header in ("run", "started", "status", "files", "loaded", "quar.", "paras", "dup"):
+        runs.add_column(header, justify="left" if header in ("started", "status") else "right")
+    for r in report.runs[-10:]:
+        runs.add_row(
+            str(r.run_id),
+            f"{r.started_at:%m-%d %H:%M}",
+            Text(r.status, style="green" if r.status == "completed" else "red"),
+            *(str(v) if v is not None else "-" for v in (r.files_seen, r.files_loaded, r.files_quarantined)),
+            str(r.paragraphs_read) if r.paragraphs_read is not None else "-",
+            f"{r.duplicate_ratio:.1%}" if r.duplicate_ratio is not None else "-",
+        )
+    suites = Table(title=f"quality of run {report.run.run_id}", title_justify="left")
+    for header in ("suite", "passed", "failed critical", "failed warning"):
+        suites.add_column(header, justify="left" if header == "suite" else "right")
+    for suite, passed, critical, warning in suite_verdicts(report.results):
+        suites.add_row(suite, str(passed), Text(str(critical), style="bold red" if critical else ""), str(warning))
+    languages = Table(title="current articles by language", title_justify="left")
+    for header in ("language", "articles", "paragraphs", "unique", "dup ratio"):
+        languages.add_column(header, justify="left" if header == "language" else "right")
+    for language, articles, read, unique, ratio in report.languages:
+        languages.add_row(language, str(articles), str(read), str(unique), f"{ratio:.1%}")
+    parts: list = [runs, suites]
+    for r in (r for r in report.results if not r.success):
+        style = "bold red" if r.severity == "critical" else "yellow"
+        parts.append(
+            Text.assemble((f"{r.severity} ", style), f"{r.suite}.{r.expectation}: {r.unexpected_count} unexpected")
+        )
+        parts += [Text(f"    {short_json(example)}", style="dim") for example in r.examples]
+    parts.append(languages)
+    if report.data_docs:
+        parts.append(Text(f"Great Expectations Data Docs: {report.data_docs}"))
+    return Group(*parts)
+
+
+def render_html(report: Report) -> str:
+    run = report.run
+    failed = [r for r in report.results if not r.success]
+    verdict = (
+        '<p class="verdict ok">Every critical expectation passed; the run was published.</p>'
+        if run.status == "completed"
+        else f'<p class="verdict bad">{escape(run.message or run.status)}</p>'
+    )
+    suites = "".join(
+        f"<tr><td>{escape(s)}</td><td>{p}</td><td class='{'bad' if c else ''}'>{c}</td><td>{w}</td></tr>"
+        for s, p, c, w in suite_verdicts(report.results)
+    )
+    failures = "".join(
+        f"<li><b class='{r.severity}'>{r.severity}</b> <code>{escape(r.suite)}.{escape(r.expectation)}</code>: "
+        f"{r.unexpected_count} unexpected"
+        + "".join(f"<pre>{escape(short_json(e, 300))}</pre>" for e in r.examples)
+        + "</li>"
+        for r in failed
+    )
+    languages = "".join(
+        f"<tr><td>{escape(lang)}</td><td>{a}</td><td>{n}</td><td>{u}</td><td>{ratio:.1%}</td></tr>"
+        for lang, a, n, u, ratio in report.languages
+    )
+    runs = "".join(
+        f"<tr><td>{r.run_id}</td><td>{r.started_at:%Y-%m-%d %H:%M}</td><td class='{r.status}'>{r.status}</td>"
+        f"<td>{_dash(r.files_seen)}</td><td>{_dash(r.files_loaded)}</td><td>{_dash(r.paragraphs_read)}</td></tr>"
+        for r in reversed(report.runs)
+    )
+    published = [r for r in report.runs if r.status == "completed" and r.duplicate_ratio is not None]
+    docs = (
+        f'<p>Great Expectations Data Docs: <a href="{escape(report.data_docs.as_uri())}">'
+        f"{escape(str(report.data_docs))}</a></p>"
+        if report.data_docs
+        else ""
+    )
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>newsflow quality report: run {run.run_id}</title>
+<style>{CSS}</style></head>
+<body>
+<h1>newsflow quality report</h1>
+<h2>Run {run.run_id} <span class="{run.status}">{run.status}</span></h2>
+{verdict}
+<section class="charts">
+<figure><figcaption>Duplicate ratio per published run</figcaption>
+{line_chart([(r.run_id, r.duplicate_ratio) for r in published], percent=True)}</figure>
+<figure><figcaption>Current articles per published run</figcaption>
+{bar_chart([(r.run_id, r.articles or 0) for r in published])}</figure>
+</section>
+<h2>Expectations by suite</h2>
+<table><tr><th>suite</th><th>passed</th><th>failed (critical)</th><th>failed (warning)</th></tr>{suites}</table>
+<h2>Failing expectations</h2>
+{f"<ul class='failures'>{failures}</ul>" if failures else "<p>None.</p>"}
+<h2>Articles by language</h2>
+<table><tr><th>language</th><th>articles</th><th>paragraphs</th><th>unique</th><th>duplicate ratio</th></tr>
+{languages}</table>
+<h2>Latest runs</h2>
+<table><tr><th>run</th><th>started</th><th>status</th><th>files</th><th>loaded</th><th>paragraphs read</th></tr>
+{runs}</table>
+{docs}
+</body></html>
+"""
+
+
+CSS = """
+body { font: 15px/1.45 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; color: #1d2733; padding: 0 1rem; }
+h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.15rem; margin-top: 2rem; }
+table { border-collapse: collapse; min-width: 50%; }
+th, td { padding: .3rem .8rem; border-bottom: 1px solid #dde3ea; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+th { background: #f2f5f8; font-weight: 600; }
+.completed, .ok { color: #1a7f37; } .failed, .bad, .critical { color: #c62828; } .warning { color: #a86b00; }
+.verdict { padding: .6rem .9rem; border-radius: 6px; background: #f6f8fa; }
+.charts { display: flex; gap: 2rem; flex-wrap: wrap; }
+figure { margin: 0; } figcaption { font-weight: 600; margin-bottom: .3rem; }
+svg text { font: 11px system-ui, sans-serif; fill: #57606a; }
+pre { background: #f6f8fa; padding: .4rem .6rem; white-space: pre-wrap; overflow-wrap: anywhere; }
+.failures li { margin-bottom: .8rem; }
+"""
+
+WIDTH, HEIGHT, PAD = 420, 180, 48
+
+
+def line_chart(points: list[tuple[int, float | None]], percent: bool = False) -> str:
+    values = [v for _, v in points if v is not None]
+    if not values:
+        return "<p>No published runs yet.</p>"
+    top = max(values) or 1.0
+    xs = _x_positions(len(points))
+    coords = [(x, _y(v, top)) for x, (_, v) in zip(xs, points, strict=True) if v is not None]
+    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#0969da"/>' for x, y in coords)
+    label = f"{top:.1%}" if percent else f"{top:g}"
+    return _frame(
+        f'<polyline points="{path}" fill="none" stroke="#0969da" stroke-width="2"/>{dots}',
+        label,
+        [run for run, _ in points],
+    )
+
+
+def bar_chart(points: list[tuple[int, int]]) -> str:
+    if not points:
+        return "<p>No published runs yet.</p>"
+    top = max(v for _, v in points) or 1
+    xs = _x_positions(len(points))
+    width = max(4.0, (WIDTH - 2 * PAD) / len(points) * 0.6)
+    bars = "".join(
+        f'<rect x="{x - width / 2:.1f}" y="{_y(v, top):.1f}" width="{width:.1f}" '
+        f'height="{HEIGHT - PAD - _y(v, top):.1f}" fill="#8250df"><title>run {run}: {v}</title></rect>'
+        for x, (run, v) in zip(xs, points, strict=True)
+    )
+    return _frame(bars, str(top), [run for run, _ in points])
+
+
+def _frame(body: str, top_label: str, runs: list[int]) -> str:
+    xs = _x_positions(len(runs))
+    step = max(1, len(runs) // 10)
+    ticks = "".join(
+        f'<text x="{x:.1f}" y="{HEIGHT - PAD + 14}" text-anchor="middle">{run}</text>'
+        for i, (x, run) in enumerate(zip(xs, runs, strict=True))
+        if i % step == 0
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" role="img">'
+        f'<line x1="{PAD}" y1="{HEIGHT - PAD}" x2="{WIDTH - 8}" y2="{HEIGHT - PAD}" stroke="#8c959f"/>'
+        f'<line x1="{PAD}" y1="12" x2="{PAD}" y2="{HEIGHT - PAD}" stroke="#8c959f"/>'
+        f'<text x="{PAD - 4}" y="16" text-anchor="end">{escape(top_label)}</text>'
+        f'<text x="{PAD - 4}" y="{HEIGHT - PAD}" text-anchor="end">0</text>'
+        f'<text x="{WIDTH / 2}" y="{HEIGHT - 6}" text-anchor="middle">run</text>'
+        f"{ticks}{body}</svg>"
+    )
+
+
+def _x_positions(n: int) -> list[float]:
+    span = WIDTH - 2 * PAD
+    return [PAD + span * (i + 0.5) / n for i in range(n)]
+
+
+def _y(value: float, top: float) -> float:
+    return HEIGHT - PAD - (HEIGHT - PAD - 12) * (value / top)
+
+
+def _dash(value: object) -> str:
+    return "-" if value is None else str(value)
+
+
+def short_json(value: object, limit: int = 160) -> str:
+    """A value as one line of JSON, cut to `limit` characters."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
