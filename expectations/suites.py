@@ -166,7 +166,8 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
                 CRITICAL,
                 "kept_document_id",
                 f"SELECT o.document_id, o.position, o.kept_document_id FROM {CURRENT_OCCURRENCES} "
-                "ANTI JOIN core.documents AS k ON k.document_id = o.kept_document_id AND k.is_current",
+                "ANTI JOIN (SELECT document_id FROM core.documents WHERE is_current) AS k "
+                "ON k.document_id = o.kept_document_id",
                 "every removed occurrence links to a copy users can see",
             ),
             rows_check(
