@@ -144,6 +144,38 @@ def report(
         out.print(f"HTML report: {html}")
 
 
+@app.command()
+def serve(
+    cron: Annotated[str | None, typer.Option("--cron", help='schedule, e.g. "0 * * * *" for hourly')] = None,
+    interval: Annotated[int | None, typer.Option("--interval", min=1, help="or: every this many seconds")] = None,
+    source: Annotated[
+        Path | None, typer.Option("--source", help="folder of articles [env: NEWSFLOW_SOURCE; default: seeds/]")
+    ] = None,
+    db: DbOption = None,
+    wait: Annotated[bool, typer.Option("--wait", help="a due run queues behind one that is writing")] = False,
+) -> None:
+    """Run the ingest flow on a schedule, as a deployment of the Prefect server in PREFECT_API_URL."""
+    from flows.serve import ServeError, serve_ingest
+
+    if (cron is None) == (interval is None):
+        raise fail("give exactly one of --cron and --interval")
+    try:
+        serve_ingest(Settings.load(db=db, source=source), cron, interval, wait)
+    except (ServeError, *known_errors()) as exc:
+        raise fail(str(exc)) from None
+
+
+@app.command()
+def status(db: DbOption = None) -> None:
+    """The last runs with their state and counts, the next scheduled run, and where things are."""
+    from flows.serve import status as warehouse_status
+
+    try:
+        out.print(warehouse_status(Settings.load(db=db)))
+    except known_errors() as exc:
+        raise fail(str(exc)) from None
+
+
 def known_errors() -> tuple[type[Exception], ...]:
     """What a reader command can fail with that is the user's to fix (and not a bug)."""
     from warehouse.connection import WarehouseError

@@ -9,8 +9,6 @@ candidate copy of the warehouse (warehouse/snapshot.py), validates it, and publi
 atomic rename only if every critical expectation passes; readers never wait for it.
 """
 
-from __future__ import annotations
-
 import time
 from collections import Counter
 from datetime import UTC, datetime

@@ -29,7 +29,7 @@ RUN_COLUMNS = (
     "run_id", "status", "message", "files_seen", "files_loaded", "files_unchanged", "files_quarantined",
     "files_deleted", "paragraphs_read", "paragraphs_unique", "paragraphs_new",
 )  # fmt: skip
-LATEST_RUN = f"SELECT {', '.join(RUN_COLUMNS)} FROM runs WHERE source_root = ? ORDER BY run_id DESC LIMIT 1"
+THIS_RUN = f"SELECT {', '.join(RUN_COLUMNS)} FROM runs WHERE flow_run_id = ?"
 QUALITY = """
 SELECT suite, expectation, severity, success, unexpected_count FROM quality_results
 WHERE run_id = ? ORDER BY success, severity, suite, expectation
@@ -60,12 +60,15 @@ def run_ingest(settings: Settings, server: EmbeddedPrefectServer, *, wait: bool 
         settings.paragraph_max_chars, wait, return_state=True,
     )  # fmt: skip
     elapsed = time.perf_counter() - started
+    failed_early = RunFailedError(state.message or "the run failed before it recorded anything")
     if not settings.db.exists():
-        raise RunFailedError(state.message or "the run failed before anything was published")
+        raise failed_early
 
     con = connect(settings.db, read_only=True)
     try:
-        run = con.execute(LATEST_RUN, [str(settings.source)]).fetchone()
+        run = con.execute(THIS_RUN, [str(state.state_details.flow_run_id)]).fetchone()
+        if run is None:  # e.g. another run held the writer lock
+            raise failed_early
         languages = con.execute(LANGUAGE_SUMMARY).fetchall()
         quarantined = con.execute(QUARANTINED, [str(settings.source)]).fetchall()
         quality = con.execute(QUALITY, [run[0]]).fetchall()

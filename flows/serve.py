@@ -1,0 +1,126 @@
+"""`newsflow serve` and `newsflow status`: the ingest flow on a schedule, on a real Prefect server."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from expectations.config import data_docs_index, quality_folder
+from flows.settings import Settings
+from warehouse.connection import WarehouseError, connect
+
+DEPLOYMENT = "newsflow-ingest"
+LAST_RUNS = """
+SELECT run_id, started_at, finished_at, status, files_seen, files_loaded, files_quarantined, paragraphs_read, message
+FROM runs ORDER BY run_id DESC LIMIT 5
+"""
+
+
+class ServeError(RuntimeError):
+    """Scheduling needs something that is not there."""
+
+
+def require_server() -> str:
+    url = os.environ.get("PREFECT_API_URL")
+    if not url:
+        raise ServeError(
+            "schedules need a running Prefect server: start one with `prefect server start --host 127.0.0.1`, "
+            "then set PREFECT_API_URL=http://127.0.0.1:4200/api"
+        )
+    return url
+
+
+def serve_ingest(settings: Settings, cron: str | None, interval: int | None, wait: bool) -> None:
+    """Register the ingest deployment with its schedule and run its flow runs as they come due (blocks)."""
+    require_server()
+    from flows.ingest import ingest_flow
+
+    ingest_flow.serve(
+        name=DEPLOYMENT,
+        cron=cron,
+        interval=interval,
+        limit=1,  # one run at a time from this process; the writer lock guards against others
+        parameters={
+            "source": str(settings.source),
+            "db": str(settings.db),
+            "languages": list(settings.languages),
+            "batch_files": settings.batch_files,
+            "paragraph_max_chars": settings.paragraph_max_chars,
+            "wait": wait,
+        },
+        description=f"Ingest {settings.source} into {settings.db}",
+    )
+
+
+def next_scheduled_run() -> str:
+    if not os.environ.get("PREFECT_API_URL"):
+        return "no schedule: PREFECT_API_URL is not set (see `newsflow serve`)"
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        DeploymentFilter,
+        DeploymentFilterName,
+        FlowRunFilter,
+        FlowRunFilterExpectedStartTime,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    try:
+        with get_client(sync_client=True) as client:
+            runs = client.read_flow_runs(
+                deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=[DEPLOYMENT])),
+                flow_run_filter=FlowRunFilter(
+                    state=FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.SCHEDULED])),
+                    expected_start_time=FlowRunFilterExpectedStartTime(after_=datetime.now(UTC)),
+                ),
+                sort=FlowRunSort.EXPECTED_START_TIME_ASC,
+                limit=1,
+            )
+    except Exception as exc:  # the server is down or unreachable: say so, status still shows the rest
+        return f"the Prefect server at {os.environ['PREFECT_API_URL']} did not answer ({type(exc).__name__})"
+    if not runs:
+        return f"no scheduled run of deployment {DEPLOYMENT!r}"
+    when = runs[0].expected_start_time
+    minutes = (when - datetime.now(UTC)).total_seconds() / 60
+    return f"{when:%Y-%m-%d %H:%M:%S %Z} (in {minutes:.0f} min), deployment {DEPLOYMENT!r}"
+
+
+def status(settings: Settings) -> Group:
+    lines: list = []
+    try:
+        con = connect(settings.db, read_only=True)
+    except WarehouseError as exc:
+        lines.append(Text(str(exc), style="yellow"))
+        rows = []
+    else:
+        try:
+            rows = con.execute(LAST_RUNS).fetchall()
+        finally:
+            con.close()
+    table = Table(title="last runs", title_justify="left")
+    for header in ("run", "started", "took", "status", "files", "loaded", "quar.", "paras"):
+        table.add_column(header, justify="left" if header in ("started", "status") else "right")
+    for run_id, started, finished, state, seen, loaded, quarantined, paragraphs, _message in rows:
+        took = f"{(finished - started).total_seconds():.1f} s" if finished else "-"
+        table.add_row(
+            str(run_id), f"{started:%m-%d %H:%M:%S}", took,
+            Text(state, style="green" if state == "completed" else "red"),
+            *("-" if v is None else str(v) for v in (seen, loaded, quarantined, paragraphs)),
+        )  # fmt: skip
+    failed = [row for row in rows if row[3] == "failed"]
+    lines += [table]
+    if failed:
+        lines.append(Text(f"run {failed[0][0]} failed: {failed[0][8]}", style="red"))
+    lines += [
+        Text(f"next run     {next_scheduled_run()}"),
+        Text(f"warehouse    {settings.db}"),
+        Text(f"reports      newsflow report --html {quality_folder(settings.db) / 'report.html'}"),
+        Text(f"data docs    {data_docs_index(settings.db)}"),
+    ]
+    return Group(*lines)
