@@ -19,7 +19,7 @@ def data_docs_index(db: Path) -> Path:
 class QualityConfig:
     languages: tuple[str, ...]
     paragraph_min_chars: int = 1
-    paragraph_max_chars: int = 20_000
+    paragraph_max_chars: int = 50_000
     # Anomaly checks compare this run with the last `history_runs` completed runs, once there are
     # at least `history_min_runs`; a value may leave their range by `history_tolerance` of it.
     history_runs: int = 10

@@ -64,7 +64,7 @@ def ingest_flow(
     with WriterLock(db, wait=wait):
         candidate = open_candidate(db)
         try:
-            run_id, counts = load_candidate(candidate, source, languages, batch_files)
+            run_id, counts = load_candidate(candidate, source, languages, batch_files, paragraph_max_chars)
             config = QualityConfig(languages=languages, paragraph_max_chars=paragraph_max_chars)
             results = validate(candidate, run_id, config, data_docs_index(db).parent)
             failure = publish(db, candidate, run_id, results)
@@ -80,7 +80,7 @@ def ingest_flow(
 
 
 def load_candidate(
-    candidate: Path, source: Path, languages: tuple[str, ...], batch_files: int
+    candidate: Path, source: Path, languages: tuple[str, ...], batch_files: int, paragraph_max_chars: int
 ) -> tuple[int, dict[str, int]]:
     """Stage every new or changed file, decide the duplicates and merge it all into the candidate."""
     logger = get_run_logger()
@@ -98,8 +98,7 @@ def load_candidate(
         total_bytes, done_bytes, started = max(to_read["size_bytes"].sum(), 1), 0, time.perf_counter()
         for number, batch in enumerate(batches, start=1):
             outcomes = decode(batch, source)
-            loaded = outcomes.filter(pl.col("status") == "loaded")
-            paragraphs, headers = segment(loaded)
+            outcomes, paragraphs, headers = segment(outcomes, paragraph_max_chars)
             paragraphs, document_languages = identify_language(paragraphs, languages)
             paragraphs = fingerprint(paragraphs)
             stage(con, outcomes, paragraphs, headers, document_languages)

@@ -10,7 +10,7 @@ DEFAULT_DB = Path("warehouse") / "newsflow.duckdb"
 DEFAULT_SOURCE = Path("seeds")
 DEFAULT_LANGUAGES = ("de", "en", "es", "fr", "kk", "ru")
 DEFAULT_BATCH_FILES = 500
-DEFAULT_PARAGRAPH_MAX_CHARS = 20_000
+DEFAULT_PARAGRAPH_MAX_CHARS = 50_000
 
 
 # Prefect and Great Expectations phone home unless told not to; newsflow never touches the network.

@@ -57,6 +57,49 @@ def segment_documents(documents: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFra
     return paragraphs, headers.insert_column(0, documents["document_id"])
 
 
+def quarantine_overlong(
+    outcomes: pl.DataFrame, paragraphs: pl.DataFrame, headers: pl.DataFrame, max_chars: int
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Quarantine the files holding a paragraph longer than `max_chars`, rather than load them.
+
+    Such a "paragraph" is an unsplit dump or binary noise, not prose; one bad file must not stop
+    the quality gate from publishing all the others.
+    """
+    too_long = (
+        paragraphs.with_columns(chars=pl.col("text").str.len_chars())
+        .filter(pl.col("chars") > max_chars)
+        .group_by("document_id")
+        .agg(pl.col("position").first(), pl.col("chars").first())
+        .select(
+            "document_id",
+            reason=pl.format(
+                "too long: paragraph {} has {} characters, over NEWSFLOW_PARAGRAPH_MAX_CHARS={}",
+                "position",
+                "chars",
+                pl.lit(max_chars),
+            ),
+        )
+    )
+    if too_long.is_empty():
+        return outcomes, paragraphs, headers
+    flagged = outcomes.join(too_long, on="document_id", how="left", suffix="_too_long")
+    rejected = pl.col("reason_too_long").is_not_null()
+    outcomes = flagged.with_columns(
+        status=pl.when(rejected).then(pl.lit("quarantined")).otherwise(pl.col("status")),
+        reason=pl.coalesce("reason_too_long", "reason"),
+        encoding=pl.when(rejected).then(None).otherwise(pl.col("encoding")),
+        text=pl.when(rejected).then(None).otherwise(pl.col("text")),
+        document_id=pl.when(rejected).then(None).otherwise(pl.col("document_id")),
+    ).drop("reason_too_long")
+    return (
+        outcomes,
+        paragraphs.join(too_long, on="document_id", how="anti"),
+        headers.join(too_long, on="document_id", how="anti"),
+    )
+
+
 @task(name="segment", cache_policy=NO_CACHE)
-def segment(documents: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    return segment_documents(documents)
+def segment(outcomes: pl.DataFrame, max_chars: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Segment the loaded files of a batch; returns (outcomes, paragraphs, headers)."""
+    paragraphs, headers = segment_documents(outcomes.filter(pl.col("status") == "loaded"))
+    return quarantine_overlong(outcomes, paragraphs, headers, max_chars)

@@ -159,17 +159,19 @@ def test_bad_text_in_an_article_fails_the_prefect_run_and_publishes_nothing(arti
     assert "Die Zusammenarbeit w\ufffdchst." in json.dumps(examples, ensure_ascii=False)
 
 
-def test_a_paragraph_over_the_configured_length_fails_the_run(articles: Path, tmp_path: Path) -> None:
+def test_a_file_with_a_paragraph_over_the_configured_length_is_quarantined(articles: Path, tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     state = ingest_flow(
-        articles.resolve(), db, DEFAULT_LANGUAGES, TEST_BATCH_FILES, paragraph_max_chars=300, return_state=True
+        articles.resolve(), db, DEFAULT_LANGUAGES, TEST_BATCH_FILES, paragraph_max_chars=520, return_state=True
     )
-    assert state.is_failed()
-    assert "paragraphs.text_length_in_bounds" in state.message
-    # Nothing was ever published: the warehouse holds only the failed run's record.
-    assert query(db, "SELECT count(*) FROM articles") == [(0,)]
-    assert query(db, "SELECT run_id, status FROM runs") == [(1, "failed")]
-    assert query(db, "SELECT count(*) FROM quality_results WHERE NOT success") == [(1,)]
+    assert state.is_completed()
+    quarantined = query(db, "SELECT source_path, reason FROM quarantine ORDER BY source_path")
+    assert quarantined == [
+        (GERMAN_SEED, "too long: paragraph 3 has 925 characters, over NEWSFLOW_PARAGRAPH_MAX_CHARS=520"),
+        (RUSSIAN_SEED, "too long: paragraph 6 has 538 characters, over NEWSFLOW_PARAGRAPH_MAX_CHARS=520"),
+    ]
+    assert query(db, "SELECT count(*) FROM articles") == [(3,)]
+    assert query(db, "SELECT files_seen, files_loaded, files_quarantined FROM runs") == [(5, 3, 2)]
 
 
 def test_a_clean_run_passes_every_expectation_and_publishes_artifacts(articles: Path, tmp_path: Path) -> None:
