@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:
+    import duckdb
 
 from flows.settings import Settings, SettingsError, apply_offline_environment
 
@@ -69,24 +73,7 @@ def sql(
     output: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
 ) -> None:
     """Run a read-only SQL query against the warehouse."""
-    import duckdb
-
-    from warehouse.connection import connect
-
-    if output not in FORMATS:
-        raise fail(f"--format {output!r}: choose one of {', '.join(FORMATS)}")
-    try:
-        con = connect(Settings.load(db=db).db, read_only=True)
-        try:
-            result = con.sql(query)
-            columns, rows = (result.columns, result.fetchall()) if result is not None else ([], [])
-        finally:
-            con.close()
-    except duckdb.Error as exc:
-        raise fail(f"SQL error: {str(exc).splitlines()[0]}") from None
-    except known_errors() as exc:
-        raise fail(str(exc)) from None
-    print_rows(columns, rows, output)
+    print_rows(*read(db, output, lambda con: con.sql(query)), output)
 
 
 @app.command()
@@ -98,21 +85,9 @@ def search(
     output: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
 ) -> None:
     """Full-text search over the current paragraphs, best match (BM25) first."""
-    from warehouse.connection import connect
     from warehouse.search import search_paragraphs
 
-    if output not in FORMATS:
-        raise fail(f"--format {output!r}: choose one of {', '.join(FORMATS)}")
-    try:
-        con = connect(Settings.load(db=db).db, read_only=True)
-        try:
-            result = search_paragraphs(con, words, lang, limit)
-            columns, rows = result.columns, result.fetchall()
-        finally:
-            con.close()
-    except known_errors() as exc:
-        raise fail(str(exc)) from None
-    print_rows(columns, rows, output)
+    print_rows(*read(db, output, lambda con: search_paragraphs(con, words, lang, limit)), output)
 
 
 @app.command()
@@ -172,6 +147,29 @@ def status(db: DbOption = None) -> None:
 
     try:
         out.print(warehouse_status(Settings.load(db=db)))
+    except known_errors() as exc:
+        raise fail(str(exc)) from None
+
+
+def read(
+    db: Path | None, output: str, ask: Callable[[duckdb.DuckDBPyConnection], duckdb.DuckDBPyRelation | None]
+) -> tuple[list[str], list[tuple]]:
+    """Columns and rows of what `ask` asks of the published warehouse, opened read-only."""
+    import duckdb
+
+    from warehouse.connection import connect
+
+    if output not in FORMATS:
+        raise fail(f"--format {output!r}: choose one of {', '.join(FORMATS)}")
+    try:
+        con = connect(Settings.load(db=db).db, read_only=True)
+        try:
+            result = ask(con)
+            return (result.columns, result.fetchall()) if result is not None else ([], [])
+        finally:
+            con.close()
+    except duckdb.Error as exc:
+        raise fail(f"SQL error: {str(exc).splitlines()[0]}") from None
     except known_errors() as exc:
         raise fail(str(exc)) from None
 

@@ -99,6 +99,4 @@ def decode_files(plan: pl.DataFrame, root: Path) -> pl.DataFrame:
 
 
 # Reading files is the step that meets flaky storage (network mounts): retry it.
-@task(name="decode", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)
-def decode(plan: pl.DataFrame, root: Path) -> pl.DataFrame:
-    return decode_files(plan, root)
+decode = task(name="decode", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)(decode_files)

@@ -30,6 +30,4 @@ def find_duplicates(con: duckdb.DuckDBPyConnection, source_root: str) -> dict[st
     return dict(zip(("decided", "repeats_in_document", "duplicates_of_earlier_documents"), row, strict=True))
 
 
-@task(name="dedup", cache_policy=NO_CACHE)
-def dedup(con: duckdb.DuckDBPyConnection, source_root: str) -> dict[str, int]:
-    return find_duplicates(con, source_root)
+dedup = task(name="dedup", cache_policy=NO_CACHE)(find_duplicates)

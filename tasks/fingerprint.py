@@ -39,6 +39,4 @@ def fingerprint_paragraphs(paragraphs: pl.DataFrame) -> pl.DataFrame:
     return paragraphs.with_columns(paragraph_id=pl.Series(ids, dtype=pl.String))
 
 
-@task(name="fingerprint", cache_policy=NO_CACHE)
-def fingerprint(paragraphs: pl.DataFrame) -> pl.DataFrame:
-    return fingerprint_paragraphs(paragraphs)
+fingerprint = task(name="fingerprint", cache_policy=NO_CACHE)(fingerprint_paragraphs)

@@ -68,6 +68,4 @@ def _has_letters(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
 
 
-@task(name="identify_language", cache_policy=NO_CACHE)
-def identify_language(paragraphs: pl.DataFrame, languages: tuple[str, ...]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    return identify_languages(paragraphs, languages)
+identify_language = task(name="identify_language", cache_policy=NO_CACHE)(identify_languages)

@@ -57,12 +57,4 @@ def merge_run(
     return counts
 
 
-@task(name="merge", cache_policy=NO_CACHE)
-def merge(
-    con: duckdb.DuckDBPyConnection,
-    source_root: str,
-    run_id: int,
-    file_counts: Mapping[str, int],
-    counters: Mapping[tuple[str, str], int],
-) -> dict[str, int]:
-    return merge_run(con, source_root, run_id, file_counts, counters)
+merge = task(name="merge", cache_policy=NO_CACHE)(merge_run)

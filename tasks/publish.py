@@ -73,6 +73,4 @@ def amend_published(db: Path, write: Callable[[duckdb.DuckDBPyConnection], None]
         discard(candidate)
 
 
-@task(name="publish", cache_policy=NO_CACHE)
-def publish(db: Path, candidate: Path, run_id: int, results: list[QualityResult]) -> str | None:
-    return publish_run(db, candidate, run_id, results)
+publish = task(name="publish", cache_policy=NO_CACHE)(publish_run)
