@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -153,3 +154,22 @@ def test_report_prints_the_verdict_and_writes_html(db: Path, tmp_path: Path) -> 
 
 def test_report_on_a_run_that_does_not_exist_is_one_line(db: Path) -> None:
     assert_one_line_error(newsflow("report", "--run", "999", "--db", str(db)), "no run 999")
+
+
+def test_status_shows_the_last_runs_and_where_things_are(db: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    result = subprocess.run([NEWSFLOW, "status", "--db", str(db)], capture_output=True, text=True, env=env, cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    assert "last runs" in result.stdout and "completed" in result.stdout
+    assert "no schedule: PREFECT_API_URL is not set" in result.stdout
+    assert str(db) in result.stdout.replace("\n", "")
+    assert "data-docs" in result.stdout
+
+
+def test_serve_without_a_server_says_how_to_start_one(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    result = subprocess.run(
+        [NEWSFLOW, "serve", "--cron", "0 * * * *", "--db", str(tmp_path / "w.duckdb")],
+        capture_output=True, text=True, env=env, cwd=REPO, timeout=120,
+    )  # fmt: skip
+    assert_one_line_error(result, "prefect server start --host 127.0.0.1", "PREFECT_API_URL")

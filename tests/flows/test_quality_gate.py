@@ -187,3 +187,25 @@ def test_a_clean_run_passes_every_expectation_and_publishes_artifacts(articles: 
         markdown = client.read_latest_artifacts(key="newsflow-quality")  # type: ignore[call-arg]
     assert markdown
     assert (db.with_name("w-quality") / "data-docs" / "index.html").is_file()
+
+
+def test_a_jump_in_the_duplicate_ratio_is_a_warning_not_a_block(articles: Path, tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    for _ in range(3):  # three completed runs make the history the anomaly checks compare with
+        ingest(articles, db)
+    for n in range(6):
+        shutil.copy(articles / GERMAN_SEED, articles / f"syndicated_{n}.txt")
+
+    counts = ingest(articles, db)  # completes: warnings do not block
+
+    assert counts["files_loaded"] == 6
+    verdicts = dict(
+        (name, (severity, success))
+        for name, severity, success in query(
+            db, "SELECT expectation, severity, success FROM quality_results WHERE run_id = 4"
+        )
+    )
+    assert verdicts["duplicate_ratio_within_history"] == ("warning", False)
+    assert verdicts["articles_per_language_within_history"] == ("warning", False)
+    assert query(db, "SELECT status FROM runs WHERE run_id = 4") == [("completed",)]
+    assert query(db, "SELECT count(*) FROM articles") == [(11,)]

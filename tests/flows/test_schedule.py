@@ -118,6 +118,9 @@ def test_a_deployment_runs_by_itself_while_readers_never_fail(prefect_server: st
                 f"Neuer Absatz {time.time()} über die Zusammenarbeit.\n", encoding="utf-8"
             )
             time.sleep(2)
+        status = subprocess.run(
+            [str(BIN / "newsflow"), "status", "--db", str(db)], capture_output=True, text=True, env=env, cwd=REPO
+        )
     finally:
         readers.stop.set()
         if readers.thread.is_alive():
@@ -125,6 +128,7 @@ def test_a_deployment_runs_by_itself_while_readers_never_fail(prefect_server: st
         serve.terminate()
         serve.wait(timeout=60)
 
+    assert "deployment 'newsflow-ingest'" in status.stdout, status.stdout + status.stderr
     runs = completed_runs(db)
     assert len(runs) >= 3, f"only {len(runs)} scheduled runs completed in 240 s"
     assert readers.errors == []
