@@ -21,6 +21,7 @@ from pathlib import Path
 from types import TracebackType
 
 STARTUP_TIMEOUT_S = 90.0
+PR_SET_PDEATHSIG = 1  # prctl(2)
 
 
 class PrefectServerError(RuntimeError):
@@ -60,6 +61,7 @@ class EmbeddedPrefectServer:
             env=os.environ
             | {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"},
             stdin=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
         self.api_url = f"http://127.0.0.1:{port}/api"
         os.environ["PREFECT_API_URL"] = self.api_url
@@ -113,3 +115,11 @@ def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def _die_with_parent() -> None:
+    """Linux: the server gets SIGTERM when newsflow dies, even by SIGKILL, so none is left behind."""
+    import ctypes
+    import signal
+
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
