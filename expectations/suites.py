@@ -83,6 +83,14 @@ def column_check(name: str, severity: str, expectation: gxe.Expectation) -> Chec
     return Check(name, severity, column, expectation)
 
 
+def history_check(name: str, column: str, metric: str, slack: int, config: QualityConfig, description: str) -> Check:
+    """A warning when this run's metric leaves the range of recent runs by more than the tolerance."""
+    query = OUT_OF_RANGE.format(
+        metric=metric, min_runs=config.history_min_runs, tolerance=config.history_tolerance, slack=slack
+    )
+    return rows_check(name, WARNING, column, query, description)
+
+
 def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
     languages = [*config.languages, UNDETERMINED]
     return {
@@ -205,28 +213,20 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
             ),
         ],
         "history": [
-            rows_check(
+            history_check(
                 "duplicate_ratio_within_history",
-                WARNING,
                 "duplicate_ratio_ppm",
-                OUT_OF_RANGE.format(
-                    metric="= 'duplicate_ratio_ppm'",
-                    min_runs=config.history_min_runs,
-                    tolerance=config.history_tolerance,
-                    slack=20_000,
-                ),
+                "= 'duplicate_ratio_ppm'",
+                20_000,
+                config,
                 "share of duplicate occurrences (per million) against recent runs",
             ),
-            rows_check(
+            history_check(
                 "articles_per_language_within_history",
-                WARNING,
                 "articles",
-                OUT_OF_RANGE.format(
-                    metric="LIKE 'articles_%'",
-                    min_runs=config.history_min_runs,
-                    tolerance=config.history_tolerance,
-                    slack=2,
-                ),
+                "LIKE 'articles_%'",
+                2,
+                config,
                 "current articles per language against recent runs",
             ),
         ],

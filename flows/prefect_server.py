@@ -38,7 +38,7 @@ class EmbeddedPrefectServer:
     def __enter__(self) -> EmbeddedPrefectServer:
         if self.api_url:
             return self
-        port = _free_port()
+        port = free_port()
         prefect_dir = Path(importlib.util.find_spec("prefect").submodule_search_locations[0])
         self.process = subprocess.Popen(
             [
@@ -111,7 +111,8 @@ class EmbeddedPrefectServer:
             self.process.wait()
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]

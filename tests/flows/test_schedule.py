@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -16,16 +15,11 @@ import duckdb
 import httpx
 import pytest
 
+from flows.prefect_server import free_port
 from tests.corpus import REPO, SEEDS
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
