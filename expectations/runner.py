@@ -72,8 +72,8 @@ def validate_warehouse(
         for validation in outcome.run_results.values()
         for r in validation.results
     ]
-    order = list(by_name)
-    return sorted(results, key=lambda r: order.index(r.expectation))
+    order = {name: position for position, name in enumerate(by_name)}
+    return sorted(results, key=lambda r: order[r.expectation])
 
 
 def to_result(found: tuple[str, Check], result: Any) -> QualityResult:

@@ -45,9 +45,8 @@ def publish_run(db: Path, candidate: Path, run_id: int, results: list[QualityRes
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    if blocking:
+    if blocking:  # the caller, which made the candidate, discards it
         amend_published(db, lambda published: copy_run(published, candidate, run_id))
-        discard(candidate)
     else:
         swap_in(candidate, db)
     return message

@@ -45,8 +45,8 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise WarehouseLockedError(
-                f"{path} is in use by another newsflow process (a run writing, or a reader while a run "
-                "wants to write); try again when it has finished"
+                f"{path} is held by another process that opened it for writing (newsflow runs never do: "
+                "they write a candidate copy); close that process and try again"
             ) from exc
         raise WarehouseError(f"{path}: cannot open the warehouse ({exc}); check the path and its permissions") from exc
     con.execute("LOAD fts")
