@@ -13,6 +13,7 @@ import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import polars as pl
@@ -21,9 +22,10 @@ from prefect.runtime import flow_run
 from prefect.states import Failed, State
 
 from expectations.config import QualityConfig, data_docs_index
+from flows.settings import DEFAULT_FILE_MAX_BYTES
 from tasks.decode import decode
 from tasks.dedup import dedup
-from tasks.discover import KNOWN_SCHEMA, discover
+from tasks.discover import KNOWN_SCHEMA, discover, plan_batches
 from tasks.fingerprint import fingerprint
 from tasks.language import identify_language
 from tasks.merge import merge
@@ -39,6 +41,9 @@ from warehouse.snapshot import discard, open_candidate
 from warehouse.sql_script import run_script
 from warehouse.transaction import transaction
 
+# A batch holds at most this many bytes of files (and NEWSFLOW_BATCH_FILES files): memory stays
+# bounded by the batch, not by the folder.
+BATCH_MAX_BYTES = 64 * 2**20
 KNOWN_FILES = """
 SELECT source_path, size_bytes, mtime_ns, content_hash, status
 FROM core.source_files
@@ -53,6 +58,7 @@ def ingest_flow(
     languages: tuple[str, ...],
     batch_files: int,
     paragraph_max_chars: int = QualityConfig.paragraph_max_chars,
+    file_max_bytes: int = DEFAULT_FILE_MAX_BYTES,
     wait: bool = False,
 ) -> dict[str, int] | State:
     """Bring the warehouse at `db` up to date with the articles under `source`.
@@ -64,7 +70,8 @@ def ingest_flow(
     with WriterLock(db, wait=wait):
         candidate = open_candidate(db)
         try:
-            run_id, counts = load_candidate(candidate, source, languages, batch_files, paragraph_max_chars)
+            limits = Limits(batch_files, paragraph_max_chars, file_max_bytes)
+            run_id, counts = load_candidate(candidate, source, languages, limits)
             config = QualityConfig(languages=languages, paragraph_max_chars=paragraph_max_chars)
             results = validate(candidate, run_id, config, data_docs_index(db).parent)
             failure = publish(db, candidate, run_id, results)
@@ -79,8 +86,14 @@ def ingest_flow(
     return counts | {"run_id": run_id}
 
 
+class Limits(NamedTuple):
+    batch_files: int
+    paragraph_max_chars: int
+    file_max_bytes: int
+
+
 def load_candidate(
-    candidate: Path, source: Path, languages: tuple[str, ...], batch_files: int, paragraph_max_chars: int
+    candidate: Path, source: Path, languages: tuple[str, ...], limits: Limits
 ) -> tuple[int, dict[str, int]]:
     """Stage every new or changed file, decide the duplicates and merge it all into the candidate."""
     logger = get_run_logger()
@@ -94,11 +107,11 @@ def load_candidate(
         to_read = plan.filter(pl.col("action") == "read")
         counters: Counter[tuple[str, str]] = Counter()
         read_statuses = [pl.DataFrame(schema={"source_path": pl.String, "status": pl.String})]
-        batches = list(to_read.iter_slices(batch_files))
+        batches = plan_batches(to_read, limits.batch_files, BATCH_MAX_BYTES)
         total_bytes, done_bytes, started = max(to_read["size_bytes"].sum(), 1), 0, time.perf_counter()
         for number, batch in enumerate(batches, start=1):
-            outcomes = decode(batch, source)
-            outcomes, paragraphs, headers = segment(outcomes, paragraph_max_chars)
+            outcomes = decode(batch, source, limits.file_max_bytes)
+            outcomes, paragraphs, headers = segment(outcomes, limits.paragraph_max_chars)
             paragraphs, document_languages = identify_language(paragraphs, languages)
             paragraphs = fingerprint(paragraphs)
             stage(con, outcomes, paragraphs, headers, document_languages)
@@ -128,6 +141,10 @@ def count_batch(outcomes: pl.DataFrame, paragraphs: pl.DataFrame) -> Counter[tup
     counts: Counter[tuple[str, str]] = Counter()
     for status, n in outcomes.group_by("status").len().iter_rows():
         counts["decode", status] += n
+    loaded = outcomes.filter(pl.col("status") == "loaded")
+    for encoding, n in loaded.group_by("encoding").len().iter_rows():
+        counts["decode", f"encoding {encoding}"] += n
+    counts["decode", "repaired"] += loaded["repairs"].is_not_null().sum()
     counts["segment", "paragraphs"] += len(paragraphs)
     for language, n in paragraphs.group_by("language").len().iter_rows():
         counts["identify_language", language] += n

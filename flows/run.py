@@ -24,6 +24,7 @@ SELECT language, articles, paragraphs_read, paragraphs_unique, repeats_in_docume
        duplicates_of_earlier_documents, duplicate_ratio
 FROM language_summary
 """
+QUARANTINE_SHOWN = 20
 QUARANTINED = "SELECT source_path, reason FROM quarantine WHERE source_root = ? ORDER BY source_path"
 RUN_COLUMNS = (
     "run_id", "status", "message", "files_seen", "files_loaded", "files_unchanged", "files_quarantined",
@@ -57,7 +58,7 @@ def run_ingest(settings: Settings, server: EmbeddedPrefectServer, *, wait: bool 
     started = time.perf_counter()
     state = ingest_flow(
         settings.source, settings.db, settings.languages, settings.batch_files,
-        settings.paragraph_max_chars, wait, return_state=True,
+        settings.paragraph_max_chars, settings.file_max_bytes, wait, return_state=True,
     )  # fmt: skip
     elapsed = time.perf_counter() - started
     failed_early = RunFailedError(state.message or "the run failed before it recorded anything")
@@ -124,6 +125,9 @@ def summarize(
         style = "bold red" if severity == "critical" else "yellow"
         lines.append(Text.assemble((f"  {severity} ", style), f"{suite}.{expectation}: {unexpected} unexpected"))
     parts: list = [*lines, table]
-    for path, reason in quarantined:
+    for path, reason in quarantined[:QUARANTINE_SHOWN]:
         parts.append(Text.assemble(("quarantined ", "bold yellow"), f"{path}: {reason}"))
+    if len(quarantined) > QUARANTINE_SHOWN:
+        more = len(quarantined) - QUARANTINE_SHOWN
+        parts.append(Text(f"quarantined and {more} more: newsflow sql 'SELECT * FROM quarantine'", style="yellow"))
     return Group(*parts)

@@ -50,6 +50,7 @@ def serve_ingest(settings: Settings, cron: str | None, interval: int | None, wai
             "languages": list(settings.languages),
             "batch_files": settings.batch_files,
             "paragraph_max_chars": settings.paragraph_max_chars,
+            "file_max_bytes": settings.file_max_bytes,
             "wait": wait,
         },
         description=f"Ingest {settings.source} into {settings.db}",

@@ -11,6 +11,8 @@ DEFAULT_SOURCE = Path("seeds")
 DEFAULT_LANGUAGES = ("de", "en", "es", "fr", "kk", "ru")
 DEFAULT_BATCH_FILES = 500
 DEFAULT_PARAGRAPH_MAX_CHARS = 50_000
+# An article is kilobytes; a file this big is a dump or a mistake, and is quarantined unread.
+DEFAULT_FILE_MAX_BYTES = 32 * 2**20
 
 
 # Prefect and Great Expectations phone home unless told not to; newsflow never touches the network.
@@ -40,6 +42,7 @@ class Settings:
     languages: tuple[str, ...]
     batch_files: int
     paragraph_max_chars: int
+    file_max_bytes: int
 
     @classmethod
     def load(cls, db: Path | None = None, source: Path | None = None) -> Settings:
@@ -53,6 +56,7 @@ class Settings:
             languages=tuple(code for code in languages if code),
             batch_files=_positive(env, "NEWSFLOW_BATCH_FILES", DEFAULT_BATCH_FILES),
             paragraph_max_chars=_positive(env, "NEWSFLOW_PARAGRAPH_MAX_CHARS", DEFAULT_PARAGRAPH_MAX_CHARS),
+            file_max_bytes=_positive(env, "NEWSFLOW_FILE_MAX_BYTES", DEFAULT_FILE_MAX_BYTES),
         )
 
 

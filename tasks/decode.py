@@ -1,13 +1,14 @@
 """Decode: read each planned file once, hash its bytes, and turn them into clean Unicode text.
 
-Accepted now: UTF-8, with or without a byte-order mark. Anything else is quarantined with the
-reason, so the run goes on and the file stays accounted for. Line endings (CRLF, CR) become LF
-and the text is put in Unicode NFC, so that the same article always yields the same paragraphs.
+Every file in the plan leaves as exactly one outcome row: loaded (with its text, the encoding
+found and the repairs made), unchanged (the same bytes as last time) or quarantined (with the
+reason). Nothing a run sees is dropped without a row. tasks/encoding.py finds the encoding;
+tasks/clean_text.py repairs the text.
 """
 
 from __future__ import annotations
 
-import unicodedata
+import errno
 from pathlib import Path
 
 import polars as pl
@@ -15,7 +16,8 @@ import xxhash
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-UTF8_BOM = b"\xef\xbb\xbf"
+from tasks.clean_text import clean_text
+from tasks.encoding import QuarantineError, decode_bytes
 
 OUTCOME_SCHEMA = {
     "source_path": pl.String,
@@ -23,15 +25,12 @@ OUTCOME_SCHEMA = {
     "mtime_ns": pl.Int64,
     "content_hash": pl.String,
     "encoding": pl.String,
+    "repairs": pl.String,
     "document_id": pl.String,
     "status": pl.String,
     "reason": pl.String,
     "text": pl.String,
 }
-
-
-class QuarantineError(Exception):
-    """This file cannot be loaded; the message is the reason recorded for it."""
 
 
 def content_hash(raw: bytes) -> str:
@@ -43,58 +42,68 @@ def document_id(source_root: str, source_path: str, raw_hash: str) -> str:
     return xxhash.xxh3_128_hexdigest("\x00".join((source_root, source_path, raw_hash)).encode("utf-8"))
 
 
-def decode_text(raw: bytes) -> tuple[str, str]:
-    """Return (text, encoding name) or raise QuarantineError."""
-    if not raw.strip():
-        raise QuarantineError("empty: the file has no text")
-    encoding = "utf-8"
-    if raw.startswith(UTF8_BOM):
-        raw, encoding = raw[len(UTF8_BOM) :], "utf-8-sig"
+def decode_text(raw: bytes) -> tuple[str, str, str | None]:
+    """Return (text, encoding, repairs) or raise QuarantineError."""
+    if not raw:
+        raise QuarantineError("empty: the file has 0 bytes")
+    text, encoding = decode_bytes(raw)
+    cleaned = clean_text(text)
+    return cleaned.text, encoding, cleaned.repairs
+
+
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, or QuarantineError: vanished, unreadable, or over the size limit."""
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise QuarantineError(
-            f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start} cannot be decoded"
-        ) from None
-    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n")), encoding
+        with path.open("rb") as file:
+            raw = file.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise QuarantineError("vanished: the file was deleted or moved after the run listed it") from None
+    except OSError as exc:
+        raise QuarantineError(f"unreadable: {exc.strerror or errno.errorcode.get(exc.errno, exc)}") from None
+    if len(raw) > max_bytes:
+        raise QuarantineError(too_large(len(raw), max_bytes))
+    return raw
 
 
-def decode_files(plan: pl.DataFrame, root: Path) -> pl.DataFrame:
-    """Read the files of `plan` (action = read) and return one outcome row per file.
+def too_large(size: int, max_bytes: int) -> str:
+    return f"too large: over NEWSFLOW_FILE_MAX_BYTES={max_bytes} ({size} bytes or more); raise the limit to load it"
 
-    status: loaded (with text), unchanged (same bytes as last time, only the stat changed) or
-    quarantined (with reason).
+
+def decode_files(plan: pl.DataFrame, root: Path, max_bytes: int) -> pl.DataFrame:
+    """Read the files of `plan` and return one outcome row per file.
+
+    A file the listing already found unusable (`problem`: a broken symlink, a name that is not
+    UTF-8, ...) or larger than `max_bytes` is quarantined without being read.
     """
     source_root = str(root)
     rows = []
-    for path, size, mtime, known_hash in plan.select(
-        "source_path", "size_bytes", "mtime_ns", "content_hash"
+    for path, size, mtime, known_hash, problem in plan.select(
+        "source_path", "size_bytes", "mtime_ns", "content_hash", "problem"
     ).iter_rows():
         row = dict.fromkeys(OUTCOME_SCHEMA)
         row.update(source_path=path, size_bytes=size, mtime_ns=mtime)
+        rows.append(row)
         try:
-            raw = (root / path).read_bytes()
-        except OSError as exc:
-            row.update(status="quarantined", reason=f"unreadable: {exc.strerror}")
-            rows.append(row)
-            continue
-        row["content_hash"] = content_hash(raw)
-        if row["content_hash"] == known_hash:
-            row["status"] = "unchanged"
-            rows.append(row)
-            continue
-        try:
-            text, encoding = decode_text(raw)
+            if problem:
+                raise QuarantineError(problem)
+            if size > max_bytes:
+                raise QuarantineError(too_large(size, max_bytes))
+            raw = read_bytes(root / path, max_bytes)
+            row["content_hash"] = content_hash(raw)
+            if row["content_hash"] == known_hash:
+                row["status"] = "unchanged"
+                continue
+            text, encoding, repairs = decode_text(raw)
         except QuarantineError as exc:
             row.update(status="quarantined", reason=str(exc))
-        else:
-            row.update(
-                status="loaded",
-                encoding=encoding,
-                text=text,
-                document_id=document_id(source_root, path, row["content_hash"]),
-            )
-        rows.append(row)
+            continue
+        row.update(
+            status="loaded",
+            encoding=encoding,
+            repairs=repairs,
+            text=text,
+            document_id=document_id(source_root, path, row["content_hash"]),
+        )
     return pl.DataFrame(rows, schema=OUTCOME_SCHEMA)
 
 

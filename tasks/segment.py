@@ -88,6 +88,7 @@ def quarantine_overlong(
         status=pl.when(rejected).then(pl.lit("quarantined")).otherwise(pl.col("status")),
         reason=pl.coalesce("reason_too_long", "reason"),
         encoding=pl.when(rejected).then(None).otherwise(pl.col("encoding")),
+        repairs=pl.when(rejected).then(None).otherwise(pl.col("repairs")),
         text=pl.when(rejected).then(None).otherwise(pl.col("text")),
         document_id=pl.when(rejected).then(None).otherwise(pl.col("document_id")),
     ).drop("reason_too_long")

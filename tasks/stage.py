@@ -11,7 +11,7 @@ from warehouse.transaction import transaction
 
 INSERT_FILES = """
 INSERT INTO staging.files BY NAME
-SELECT source_path, size_bytes, mtime_ns, content_hash, encoding, document_id, status, reason
+SELECT source_path, size_bytes, mtime_ns, content_hash, encoding, repairs, document_id, status, reason
 FROM batch_files
 """
 INSERT_DOCUMENTS = "INSERT INTO staging.documents BY NAME SELECT * FROM batch_documents"

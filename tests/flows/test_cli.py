@@ -17,8 +17,8 @@ from tests.corpus import GERMAN_SEED, REPO, RUSSIAN_SEED
 NEWSFLOW = str(Path(sys.executable).with_name("newsflow"))
 
 
-def newsflow(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([NEWSFLOW, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+def newsflow(*args: str, cwd: Path = REPO, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([NEWSFLOW, *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=300)
 
 
 def assert_one_line_error(result: subprocess.CompletedProcess[str], *fragments: str) -> None:

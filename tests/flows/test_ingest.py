@@ -174,26 +174,28 @@ def test_a_deleted_file_is_marked_and_leaves_articles(articles: Path, tmp_path: 
     assert query(db, "SELECT count(*) FROM articles") == [(4,)]
 
 
-def test_a_file_that_is_not_utf8_is_quarantined_and_the_run_goes_on(articles: Path, tmp_path: Path) -> None:
+def test_a_file_that_is_not_text_is_quarantined_and_the_run_goes_on(articles: Path, tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     legacy = articles / "legacy_cp1251.txt"
-    legacy.write_bytes("Президент Беларуси уверен".encode("cp1251"))
+    legacy.write_bytes(b"\x00\x01" + "Президент Беларуси уверен".encode("cp1251"))
 
     counts = ingest(articles, db)
 
     assert (counts["files_seen"], counts["files_loaded"], counts["files_quarantined"]) == (6, 5, 1)
     assert counts["files_seen"] == counts["files_loaded"] + counts["files_unchanged"] + counts["files_quarantined"]
     assert query(db, "SELECT source_path, reason, run_id FROM quarantine") == [
-        ("legacy_cp1251.txt", "not UTF-8: byte 0xcf at offset 0 cannot be decoded", 1)
+        ("legacy_cp1251.txt", "binary: NUL byte at offset 0; content looks like data", 1)
     ]
     # Still quarantined, unread, on the next run; loaded once it is fixed.
     again = ingest(articles, db)
     assert (again["files_quarantined"], again["files_unchanged"]) == (1, 5)
-    legacy.write_text("Президент Беларуси уверен в сотрудничестве.", encoding="utf-8")
+    legacy.write_bytes("Президент Беларуси уверен в сотрудничестве.".encode("cp1251"))
     fixed = ingest(articles, db)
     assert (fixed["files_loaded"], fixed["files_quarantined"]) == (1, 0)
     assert query(db, "SELECT count(*) FROM quarantine") == [(0,)]
-    assert query(db, "SELECT language FROM articles WHERE source_path = 'legacy_cp1251.txt'") == [("ru",)]
+    assert query(db, "SELECT language, encoding FROM articles WHERE source_path = 'legacy_cp1251.txt'") == [
+        ("ru", "cp1251")
+    ]
 
 
 def test_after_any_sequence_of_changes_the_warehouse_equals_a_fresh_build(articles: Path, tmp_path: Path) -> None:

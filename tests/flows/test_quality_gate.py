@@ -134,13 +134,25 @@ def test_null_ids_and_texts_are_also_refused_by_the_schema(published: Path, tmp_
     con.close()
 
 
-def test_bad_text_in_an_article_fails_the_prefect_run_and_publishes_nothing(articles: Path, tmp_path: Path) -> None:
+def test_bad_text_in_the_warehouse_fails_the_prefect_run_and_publishes_nothing(articles: Path, tmp_path: Path) -> None:
+    """Decode refuses such text (tests/tasks/test_decode.py); here it was written into the warehouse by
+    hand, and the next run's gate catches it."""
     from prefect.client.orchestration import get_client
 
     db = tmp_path / "w.duckdb"
     ingest(articles, db)
+    con = connect(db)
+    con.execute(
+        "UPDATE core.paragraphs SET text = ? WHERE paragraph_id = (SELECT min(paragraph_id) FROM core.paragraphs)",
+        ["Die Zusammenarbeit w\ufffdchst."],
+    )
+    con.execute(
+        "UPDATE core.paragraphs SET text = ? WHERE paragraph_id = (SELECT max(paragraph_id) FROM core.paragraphs)",
+        ["Glocke \x07 läutet."],
+    )
+    con.close()
     before = snapshot(db)
-    (articles / "mangled.txt").write_text("Die Zusammenarbeit w\ufffdchst.\nGlocke \x07 läutet.\n", encoding="utf-8")
+    (articles / "new.txt").write_text("Ein neuer Artikel über die Zusammenarbeit.", encoding="utf-8")
 
     state = ingest_flow(articles.resolve(), db, DEFAULT_LANGUAGES, TEST_BATCH_FILES, return_state=True)
 
@@ -148,7 +160,7 @@ def test_bad_text_in_an_article_fails_the_prefect_run_and_publishes_nothing(arti
     assert "paragraphs.text_has_no_replacement_character (1 unexpected)" in state.message
     assert "paragraphs.text_has_no_control_characters (1 unexpected)" in state.message
     assert snapshot(db) == before
-    assert query(db, "SELECT count(*) FROM articles WHERE source_path = 'mangled.txt'") == [(0,)]
+    assert query(db, "SELECT count(*) FROM articles WHERE source_path = 'new.txt'") == [(0,)]
     [(flow_run_id, status, message)] = query(db, "SELECT flow_run_id, status, message FROM runs WHERE run_id = 2")
     assert (status, message) == ("failed", state.message)
     with get_client(sync_client=True) as client:

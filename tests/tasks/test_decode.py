@@ -4,30 +4,39 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tasks.decode import QuarantineError, content_hash, decode_files, decode_text, document_id
+from tasks.decode import content_hash, decode_files, decode_text, document_id
 from tasks.discover import KNOWN_SCHEMA, list_files, plan_reads
+from tasks.encoding import QuarantineError
 from tests.corpus import GERMAN_SEED, SEEDS
+
+MAX_BYTES = 2**20
+
+
+def plan_for(folder: Path) -> pl.DataFrame:
+    return plan_reads(list_files(folder), pl.DataFrame(schema=KNOWN_SCHEMA))[0]
 
 
 def test_utf8_with_and_without_bom_decode_to_the_same_text() -> None:
     raw = (SEEDS / GERMAN_SEED).read_bytes()
-    plain, plain_encoding = decode_text(raw)
-    bom, bom_encoding = decode_text(b"\xef\xbb\xbf" + raw)
+    plain, plain_encoding, _ = decode_text(raw)
+    bom, bom_encoding, _ = decode_text(b"\xef\xbb\xbf" + raw)
     assert plain == bom
     assert (plain_encoding, bom_encoding) == ("utf-8", "utf-8-sig")
     assert not bom.startswith("\ufeff")
 
 
-def test_crlf_and_cr_line_endings_become_lf() -> None:
+def test_crlf_cr_and_mixed_line_endings_become_lf() -> None:
     raw = (SEEDS / GERMAN_SEED).read_bytes()
-    lf, _ = decode_text(raw)
+    lf, _, _ = decode_text(raw)
     assert decode_text(raw.replace(b"\n", b"\r\n"))[0] == lf
     assert decode_text(raw.replace(b"\n", b"\r"))[0] == lf
+    mixed = b"".join(line + (b"\r\n" if i % 2 else b"\n") for i, line in enumerate(raw.split(b"\n")))
+    assert decode_text(mixed)[0].rstrip("\n") == lf.rstrip("\n")
 
 
 def test_text_is_composed_to_nfc() -> None:
     decomposed = unicodedata.normalize("NFD", "Bevollmächtigten Қазақстан Ёлка")
-    text, _ = decode_text(decomposed.encode("utf-8"))
+    text, _, _ = decode_text(decomposed.encode("utf-8"))
     assert text == "Bevollmächtigten Қазақстан Ёлка"
     assert unicodedata.is_normalized("NFC", text)
 
@@ -35,28 +44,44 @@ def test_text_is_composed_to_nfc() -> None:
 @pytest.mark.parametrize(
     ("raw", "reason"),
     [
-        ("Größe".encode("cp1252"), "not UTF-8: byte 0xf6 at offset 2 cannot be decoded"),
-        ("Привет".encode("koi8-r"), "not UTF-8: byte 0xf0 at offset 0 cannot be decoded"),
-        (b"", "empty: the file has no text"),
-        (b" \n\r\n\t ", "empty: the file has no text"),
+        (b"", "empty: the file has 0 bytes"),
+        (b" \n\r\n\t ", "empty: the file holds only whitespace"),
+        ("\u200b\n\ufeff\u00ad \x07".encode(), "empty: the file holds only whitespace and invisible or control"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary: NUL byte at offset 8; content looks like image/png"),
+        (b"Nachricht\x00 mit NUL", "binary: NUL byte at offset 9"),
+        ("Zeile mit \ufffd darin".encode(), "damaged: 1 U+FFFD replacement character(s), the first on line 1"),
+        (bytes(range(1, 9)) * 20 + b"text", "binary: 160 control characters in 164 characters"),
     ],
 )
-def test_undecodable_and_empty_input_is_quarantined_with_its_reason(raw: bytes, reason: str) -> None:
+def test_what_is_not_text_is_quarantined_with_its_reason(raw: bytes, reason: str) -> None:
     with pytest.raises(QuarantineError) as caught:
         decode_text(raw)
-    assert str(caught.value) == reason
+    assert str(caught.value).startswith(reason)
+
+
+def test_control_and_invisible_characters_are_removed_and_recorded() -> None:
+    text, _, repairs = decode_text("Wahl\u00adergebnis\x07 liegt\u200b vor\x1b.".encode())
+    assert text == "Wahlergebnis liegt vor."
+    assert repairs == "2 control character(s) removed; 2 invisible character(s) removed"
+
+
+def test_clean_text_needs_no_repairs_recorded() -> None:
+    assert decode_text((SEEDS / GERMAN_SEED).read_bytes())[2] is None
 
 
 def test_decode_files_accounts_for_every_file(articles: Path) -> None:
-    (articles / "legacy.txt").write_bytes("Größe".encode("cp1252"))
-    plan, _ = plan_reads(list_files(articles), pl.DataFrame(schema=KNOWN_SCHEMA))
+    (articles / "empty.txt").write_bytes(b"")
+    (articles / "legacy.txt").write_bytes("Größe und Maß: Die Straße wird gesperrt.".encode("cp1252"))
+    plan = plan_for(articles)
 
-    outcomes = decode_files(plan, articles)
+    outcomes = decode_files(plan, articles, MAX_BYTES)
 
-    assert outcomes.height == plan.height == 6
+    assert outcomes.height == plan.height == 7
     statuses = dict(outcomes.select("source_path", "status").iter_rows())
-    assert statuses.pop("legacy.txt") == "quarantined"
+    assert statuses.pop("empty.txt") == "quarantined"
     assert set(statuses.values()) == {"loaded"}
+    legacy = outcomes.filter(pl.col("source_path") == "legacy.txt").row(0, named=True)
+    assert (legacy["encoding"], legacy["text"]) == ("cp1252", "Größe und Maß: Die Straße wird gesperrt.")
     german = outcomes.filter(pl.col("source_path") == GERMAN_SEED).row(0, named=True)
     raw = (articles / GERMAN_SEED).read_bytes()
     assert german["content_hash"] == content_hash(raw)
@@ -64,11 +89,40 @@ def test_decode_files_accounts_for_every_file(articles: Path) -> None:
     assert german["text"] == raw.decode("utf-8")
 
 
+def test_a_file_over_the_size_limit_is_quarantined_unread(articles: Path) -> None:
+    plan = plan_for(articles).filter(pl.col("source_path") == GERMAN_SEED)
+    size = plan["size_bytes"][0]
+    outcome = decode_files(plan, articles, size - 1).row(0, named=True)
+    assert outcome["status"] == "quarantined"
+    assert outcome["reason"].startswith(f"too large: over NEWSFLOW_FILE_MAX_BYTES={size - 1}")
+    assert outcome["content_hash"] is None  # not read
+    assert decode_files(plan, articles, size)["status"].to_list() == ["loaded"]
+
+
+def test_a_file_that_grew_past_the_limit_after_listing_is_quarantined(articles: Path) -> None:
+    plan = plan_for(articles).filter(pl.col("source_path") == GERMAN_SEED)
+    limit = plan["size_bytes"][0]
+    (articles / GERMAN_SEED).write_bytes(b"x" * (limit + 100))
+    outcome = decode_files(plan, articles, limit).row(0, named=True)
+    assert outcome["reason"].startswith(f"too large: over NEWSFLOW_FILE_MAX_BYTES={limit} ({limit + 1} bytes or more)")
+
+
+def test_vanished_and_unreadable_files_are_quarantined(articles: Path) -> None:
+    plan = plan_for(articles)
+    (articles / GERMAN_SEED).unlink()
+    target = articles / "003_9331103ed73a230b.txt"
+    target.unlink()
+    target.mkdir()  # replaced by a folder between listing and reading: cannot be read as a file
+    reasons = dict(decode_files(plan, articles, MAX_BYTES).select("source_path", "reason").iter_rows())
+    assert reasons[GERMAN_SEED] == "vanished: the file was deleted or moved after the run listed it"
+    assert reasons[target.name] == "unreadable: Is a directory"
+
+
 def test_same_bytes_as_last_time_are_unchanged_not_reloaded(articles: Path) -> None:
     found = list_files(articles)
     known_hash = content_hash((articles / GERMAN_SEED).read_bytes())
     plan = found.filter(pl.col("source_path") == GERMAN_SEED).with_columns(content_hash=pl.lit(known_hash))
-    assert decode_files(plan, articles)["status"].to_list() == ["unchanged"]
+    assert decode_files(plan, articles, MAX_BYTES)["status"].to_list() == ["unchanged"]
 
 
 def test_a_copy_under_another_name_is_another_document() -> None:

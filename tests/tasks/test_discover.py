@@ -4,7 +4,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tasks.discover import KNOWN_SCHEMA, SourceFolderError, list_files, plan_reads
+from tasks.discover import KNOWN_SCHEMA, SourceFolderError, list_files, plan_batches, plan_reads
 
 NOTHING_KNOWN = pl.DataFrame(schema=KNOWN_SCHEMA)
 
@@ -70,3 +70,61 @@ def test_gone_files_are_deleted_once_and_a_file_that_returns_is_read_again(artic
     assert returned["action"].item() == "read"
     assert returned["content_hash"].item() is None  # so identical bytes are loaded, not "unchanged"
     assert deleted.is_empty()
+
+
+def problems(folder: Path) -> dict[str, str | None]:
+    return dict(list_files(folder).select("source_path", "problem").iter_rows())
+
+
+def test_what_cannot_be_read_as_a_file_is_listed_with_its_problem(articles: Path) -> None:
+    (articles / "broken.txt").symlink_to(articles / "missing.txt")
+    (articles / "loop-a.txt").symlink_to(articles / "loop-b.txt")
+    (articles / "loop-b.txt").symlink_to(articles / "loop-a.txt")
+    os.mkfifo(articles / "pipe.txt")
+    (articles / "linked.txt").symlink_to(articles / "000_6385d62184bc5cf8.txt")
+
+    found = problems(articles)
+
+    assert found["broken.txt"] == f"broken symlink: its target {articles / 'missing.txt'} does not exist"
+    loop = "symlink loop: the link points back to itself through other links"
+    assert found["loop-a.txt"] == found["loop-b.txt"] == loop
+    assert found["pipe.txt"] == "not a regular file: a FIFO"
+    assert found["linked.txt"] is None  # a symlink to a file is followed and read
+    assert len(found) == 5 + 5
+
+
+def test_a_folder_symlink_back_to_an_ancestor_is_listed_once_and_flagged(articles: Path) -> None:
+    (articles / "sub").mkdir()
+    (articles / "sub" / "inner.txt").write_text("Innen", encoding="utf-8")
+    (articles / "sub" / "up").symlink_to(articles)
+    (articles / "mirror").symlink_to(articles / "sub")
+
+    found = problems(articles)
+
+    assert found["sub/inner.txt"] is None
+    assert found["sub/up"] == "symlink loop: this folder is already listed as .; its files are read there"
+    assert found["mirror"] == "symlink loop: this folder is already listed as sub; its files are read there"
+    assert not [path for path in found if path.startswith(("sub/up/", "mirror/"))]
+
+
+def test_a_file_name_that_is_not_utf8_is_listed_escaped_with_its_problem(articles: Path) -> None:
+    (articles / os.fsdecode(b"caf\xe9.txt")).write_bytes(b"Kaffee")
+    found = problems(articles)
+    assert found["caf\\xe9.txt"] == "file name is not valid UTF-8 (its bytes are shown as \\xNN): rename it in UTF-8"
+
+
+def test_a_fixed_problem_is_read_again(articles: Path) -> None:
+    (articles / "late.txt").symlink_to(articles / "missing.txt")
+    known = list_files(articles).with_columns(content_hash=pl.lit(None), status=pl.lit("quarantined"))
+    plan, _ = plan_reads(list_files(articles), known.cast(KNOWN_SCHEMA))
+    assert plan.filter(pl.col("source_path") == "late.txt")["action"].item() == "skip"
+
+    (articles / "missing.txt").write_text("Jetzt da", encoding="utf-8")
+    plan, _ = plan_reads(list_files(articles), known.cast(KNOWN_SCHEMA))
+    assert plan.filter(pl.col("source_path") == "late.txt")["action"].item() == "read"
+
+
+def test_batches_are_bounded_by_files_and_by_bytes() -> None:
+    plan = pl.DataFrame({"source_path": list("abcdef"), "size_bytes": [10, 10, 500, 10, 10, 10]})
+    batches = plan_batches(plan, max_files=3, max_bytes=100)
+    assert [b["source_path"].to_list() for b in batches] == [["a", "b"], ["c"], ["d", "e", "f"]]

@@ -3,7 +3,8 @@
 
 -- Files: loaded and quarantined ones take their new state; unchanged ones only their new stat.
 INSERT INTO core.source_files
-SELECT $root, source_path, size_bytes, mtime_ns, content_hash, encoding, document_id, status, reason, $run_id, $run_id
+SELECT $root, source_path, size_bytes, mtime_ns, content_hash, encoding, document_id, status, reason, $run_id, $run_id,
+       repairs
 FROM staging.files
 WHERE status IN ('loaded', 'quarantined')
 ON CONFLICT (source_root, source_path) DO UPDATE SET
@@ -11,6 +12,7 @@ ON CONFLICT (source_root, source_path) DO UPDATE SET
     mtime_ns = excluded.mtime_ns,
     content_hash = excluded.content_hash,
     encoding = excluded.encoding,
+    repairs = excluded.repairs,
     document_id = excluded.document_id,
     status = excluded.status,
     reason = excluded.reason,
