@@ -1,11 +1,11 @@
 """Clean text: repair what decoding cannot see, so that the same article always gives the same text.
 
-  1. mojibake (UTF-8 read as windows-1252 or MacRoman upstream: "gÃ¢teau") is repaired by ftfy,
+  1. line endings CRLF and CR become LF;
+  2. control characters (all but TAB and LF) and invisible format characters (zero-width space and
+     joiners, word joiner, stray byte-order marks, soft hyphens) are removed;
+  3. mojibake (UTF-8 read as windows-1252 or MacRoman upstream: "gÃ¢teau") is repaired by ftfy,
      with every other ftfy fix off: curly quotes, HTML entities and full-width letters are the
      publisher's, not damage;
-  2. line endings CRLF and CR become LF;
-  3. control characters (all but TAB and LF) and invisible format characters (zero-width space and
-     joiners, word joiner, stray byte-order marks, soft hyphens) are removed;
   4. the text is put in Unicode NFC.
 A file that is mostly control characters is binary, and one with U+FFFD was already decoded
 lossily before it reached us: both are refused, with the reason, rather than loaded damaged.
@@ -49,28 +49,41 @@ def repair_mojibake(text: str) -> str:
 
 
 def clean_text(text: str) -> CleanText:
-    """Return the cleaned text, or raise QuarantineError (the message is the quarantine reason)."""
-    damaged = text.count("\ufffd")
+    """Return the cleaned text, or raise QuarantineError (the message is the quarantine reason).
+
+    Characters that are removed anyway go first, so they cannot hide mojibake from ftfy; and once
+    more after it, so that cleaning clean text changes nothing (tests/tasks/test_properties.py).
+    """
+    fixed, controls, invisible = strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
+    if controls > max(BINARY_CONTROL_SHARE * len(text), BINARY_CONTROL_MIN):
+        raise QuarantineError(f"binary: {controls} control characters in {len(text)} characters")
+    repaired = repair_mojibake(fixed)
+    mojibake = repaired != unicodedata.normalize("NFC", fixed)
+    repaired, more_controls, more_invisible = strip_controls(repaired)
+    damaged = repaired.count("\ufffd")
     if damaged:
-        line = text.count("\n", 0, text.index("\ufffd")) + 1
+        line = repaired.count("\n", 0, repaired.index("\ufffd")) + 1
         raise QuarantineError(
             f"damaged: {damaged} U+FFFD replacement character(s), the first on line {line}; "
             "the text was decoded lossily before it reached us: fetch the original bytes again"
         )
-    repairs = []
-    fixed = repair_mojibake(text)
-    if fixed != unicodedata.normalize("NFC", text):
-        repairs.append("mojibake repaired")
-    fixed = fixed.replace("\r\n", "\n").replace("\r", "\n")
-    fixed, controls = CONTROL.subn("", fixed)
-    if controls > max(BINARY_CONTROL_SHARE * len(text), BINARY_CONTROL_MIN):
-        raise QuarantineError(f"binary: {controls} control characters in {len(text)} characters")
-    if controls:
-        repairs.append(f"{controls} control character(s) removed")
-    fixed, invisible = INVISIBLE.subn("", fixed)
-    if invisible:
-        repairs.append(f"{invisible} invisible character(s) removed")
-    if not fixed.strip():
+    if not repaired.strip():
         what = "whitespace and invisible or control characters" if text.strip() else "whitespace"
         raise QuarantineError(f"empty: the file holds only {what}")
-    return CleanText(unicodedata.normalize("NFC", fixed), "; ".join(repairs) or None)
+    repairs = [
+        note
+        for count, note in (
+            (mojibake, "mojibake repaired"),
+            (controls + more_controls, f"{controls + more_controls} control character(s) removed"),
+            (invisible + more_invisible, f"{invisible + more_invisible} invisible character(s) removed"),
+        )
+        if count
+    ]
+    return CleanText(unicodedata.normalize("NFC", repaired), "; ".join(repairs) or None)
+
+
+def strip_controls(text: str) -> tuple[str, int, int]:
+    """The text without control and invisible characters, and how many of each it had."""
+    text, controls = CONTROL.subn("", text)
+    text, invisible = INVISIBLE.subn("", text)
+    return text, controls, invisible
