@@ -1,37 +1,37 @@
 """The ingest flow:
 
-    discover -> decode -> segment -> language -> fingerprint -> stage -> dedup -> merge
+    discover -> prepare (decode -> segment -> language -> fingerprint) -> stage -> dedup -> merge
              -> validate -> publish -> report
 
-The flow only orchestrates. Every step is a task over a whole batch of files, so a run costs a
-handful of tasks per batch however many files and paragraphs it reads. The run writes a private
+The flow only orchestrates. Every step is a task over a whole batch of files, so a run costs two
+tasks per batch however many files and paragraphs it reads. Batches are prepared side by side on
+the flow's task runner (threads, or a Dask cluster) and staged in order as they finish. The run writes a private
 candidate copy of the warehouse (warehouse/snapshot.py), validates it, and publishes it with one
 atomic rename only if every critical expectation passes; readers never wait for it.
 """
 
 import time
-from collections import Counter
+from collections import Counter, deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NamedTuple
 
 import duckdb
 import polars as pl
 from prefect import flow, get_run_logger
+from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 from prefect.states import Failed, State
 
 from expectations.config import QualityConfig, data_docs_index
 from flows.settings import DEFAULT_FILE_MAX_BYTES
-from tasks.decode import decode
 from tasks.dedup import dedup
 from tasks.discover import KNOWN_SCHEMA, discover, plan_batches
-from tasks.fingerprint import fingerprint
-from tasks.language import identify_language
 from tasks.merge import merge
+from tasks.prepare import BatchLimits, PreparedBatch, prepare
 from tasks.publish import publish, record_failure
 from tasks.report import report
-from tasks.segment import segment
 from tasks.stage import stage, stage_deleted
 from tasks.validate import validate
 from warehouse.connection import connect
@@ -44,6 +44,9 @@ from warehouse.transaction import transaction
 # A batch holds at most this many bytes of files (and NEWSFLOW_BATCH_FILES files): memory stays
 # bounded by the batch, not by the folder.
 BATCH_MAX_BYTES = 64 * 2**20
+# Batches prepared ahead of the one being staged: enough to keep two cores (or a cluster's workers)
+# busy, few enough that memory holds only this many batches.
+BATCHES_IN_FLIGHT = 3
 KNOWN_FILES = """
 SELECT source_path, size_bytes, mtime_ns, content_hash, status
 FROM core.source_files
@@ -70,11 +73,13 @@ def ingest_flow(
     with WriterLock(db, wait=wait):
         candidate = open_candidate(db)
         try:
-            limits = Limits(batch_files, paragraph_max_chars, file_max_bytes)
-            run_id, counts = load_candidate(candidate, source, languages, limits)
+            limits = BatchLimits(file_max_bytes, paragraph_max_chars)
+            timings: Counter[tuple[str, str]] = Counter()  # steps that end after merge recorded the counters
+            run_id, counts = load_candidate(candidate, source, languages, batch_files, limits, timings)
             config = QualityConfig(languages=languages, paragraph_max_chars=paragraph_max_chars)
-            results = validate(candidate, run_id, config, data_docs_index(db).parent)
-            failure = publish(db, candidate, run_id, results)
+            with timed(timings, "validate"):
+                results = validate(candidate, run_id, config, data_docs_index(db).parent)
+            failure = publish(db, candidate, run_id, results, timings)
         except BaseException as exc:
             record_failure(db, flow_run.id, root, started_at, f"{type(exc).__name__}: {exc}")
             raise
@@ -86,14 +91,13 @@ def ingest_flow(
     return counts | {"run_id": run_id}
 
 
-class Limits(NamedTuple):
-    batch_files: int
-    paragraph_max_chars: int
-    file_max_bytes: int
-
-
 def load_candidate(
-    candidate: Path, source: Path, languages: tuple[str, ...], limits: Limits
+    candidate: Path,
+    source: Path,
+    languages: tuple[str, ...],
+    batch_files: int,
+    limits: BatchLimits,
+    timings: Counter[tuple[str, str]],
 ) -> tuple[int, dict[str, int]]:
     """Stage every new or changed file, decide the duplicates and merge it all into the candidate."""
     logger = get_run_logger()
@@ -107,26 +111,31 @@ def load_candidate(
         to_read = plan.filter(pl.col("action") == "read")
         counters: Counter[tuple[str, str]] = Counter()
         read_statuses = [pl.DataFrame(schema={"source_path": pl.String, "status": pl.String})]
-        batches = plan_batches(to_read, limits.batch_files, BATCH_MAX_BYTES)
+        batches = deque(plan_batches(to_read, batch_files, BATCH_MAX_BYTES))
         total_bytes, done_bytes, started = max(to_read["size_bytes"].sum(), 1), 0, time.perf_counter()
-        for number, batch in enumerate(batches, start=1):
-            outcomes = decode(batch, source, limits.file_max_bytes)
-            outcomes, paragraphs, headers = segment(outcomes, limits.paragraph_max_chars)
-            paragraphs, document_languages = identify_language(paragraphs, languages)
-            paragraphs = fingerprint(paragraphs)
-            stage(con, outcomes, paragraphs, headers, document_languages)
-            counters.update(count_batch(outcomes, paragraphs))
-            read_statuses.append(outcomes.select("source_path", "status"))
-            done_bytes += batch["size_bytes"].sum()
+        in_flight: deque[PrefectFuture[PreparedBatch]] = deque()
+        for number in range(1, len(batches) + 1):
+            # Keep a few batches ahead of staging: the runner stays busy and memory stays bounded.
+            while batches and len(in_flight) < BATCHES_IN_FLIGHT:
+                in_flight.append(prepare.submit(batches.popleft(), source, languages, limits))
+            prepared = in_flight.popleft().result()
+            with timed(counters, "stage"):
+                stage(con, prepared.outcomes, prepared.paragraphs, prepared.headers, prepared.document_languages)
+            counters.update(count_batch(prepared))
+            read_statuses.append(prepared.outcomes.select("source_path", "status"))
+            done_bytes += prepared.outcomes["size_bytes"].fill_null(0).sum()
             logger.info(
-                "batch %d/%d (%.0f%% of %.1f MB, %.1f MB/s): %d files, %d paragraphs",
-                number, len(batches), 100 * done_bytes / total_bytes, total_bytes / 1e6,
-                done_bytes / 1e6 / (time.perf_counter() - started), len(batch), len(paragraphs),
+                "batch %d (%.0f%% of %.1f MB, %.1f MB/s): %d files, %d paragraphs",
+                number, 100 * done_bytes / total_bytes, total_bytes / 1e6,
+                done_bytes / 1e6 / (time.perf_counter() - started), prepared.outcomes.height,
+                prepared.paragraphs.height,
             )  # fmt: skip
         stage_deleted(con, deleted)
-        counters.update({("dedup", key): value for key, value in dedup(con, root).items()})
+        with timed(counters, "dedup"):
+            counters.update({("dedup", key): value for key, value in dedup(con, root).items()})
         file_counts = count_files(plan, pl.concat(read_statuses), deleted)
-        counts = merge(con, root, run_id, file_counts, counters)
+        with timed(timings, "merge"):
+            counts = merge(con, root, run_id, file_counts, counters)
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -137,8 +146,18 @@ def known_files(con: duckdb.DuckDBPyConnection, root: str) -> pl.DataFrame:
     return con.execute(KNOWN_FILES, [root]).pl().cast(KNOWN_SCHEMA)
 
 
-def count_batch(outcomes: pl.DataFrame, paragraphs: pl.DataFrame) -> Counter[tuple[str, str]]:
-    counts: Counter[tuple[str, str]] = Counter()
+@contextmanager
+def timed(counters: Counter[tuple[str, str]], step: str) -> Iterator[None]:
+    started = time.perf_counter()
+    yield
+    counters[step, "milliseconds"] += round(1000 * (time.perf_counter() - started))
+
+
+def count_batch(prepared: PreparedBatch) -> Counter[tuple[str, str]]:
+    outcomes, paragraphs = prepared.outcomes, prepared.paragraphs
+    counts: Counter[tuple[str, str]] = Counter(
+        {(step, "milliseconds"): ms for step, ms in prepared.milliseconds.items()}
+    )
     for status, n in outcomes.group_by("status").len().iter_rows():
         counts["decode", status] += n
     loaded = outcomes.filter(pl.col("status") == "loaded")

@@ -12,6 +12,7 @@ from rich.text import Text
 from flows.ingest import ingest_flow
 from flows.prefect_server import EmbeddedPrefectServer, PrefectServerError
 from flows.settings import Settings, SettingsError
+from flows.task_runner import task_runner
 from tasks.discover import SourceFolderError
 from tasks.language import LanguageConfigError, detector
 from warehouse.connection import WarehouseError, connect
@@ -53,10 +54,12 @@ def run_ingest(settings: Settings, server: EmbeddedPrefectServer, *, wait: bool 
             pass
     # One line per batch is progress enough; one per task is noise.
     logging.getLogger("prefect.task_runs").setLevel(logging.WARNING)
+    logging.getLogger("distributed").setLevel(logging.WARNING)
 
     server.wait_until_healthy()
     started = time.perf_counter()
-    state = ingest_flow(
+    flow = ingest_flow.with_options(task_runner=task_runner(settings.dask_address))
+    state = flow(
         settings.source, settings.db, settings.languages, settings.batch_files,
         settings.paragraph_max_chars, settings.file_max_bytes, wait, return_state=True,
     )  # fmt: skip

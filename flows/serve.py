@@ -38,8 +38,9 @@ def serve_ingest(settings: Settings, cron: str | None, interval: int | None, wai
     """Register the ingest deployment with its schedule and run its flow runs as they come due (blocks)."""
     require_server()
     from flows.ingest import ingest_flow
+    from flows.task_runner import task_runner
 
-    ingest_flow.serve(
+    ingest_flow.with_options(task_runner=task_runner(settings.dask_address)).serve(
         name=DEPLOYMENT,
         cron=cron,
         interval=interval,

@@ -43,6 +43,7 @@ class Settings:
     batch_files: int
     paragraph_max_chars: int
     file_max_bytes: int
+    dask_address: str | None = None  # flows/task_runner.py
 
     @classmethod
     def load(cls, db: Path | None = None, source: Path | None = None) -> Settings:
@@ -57,6 +58,7 @@ class Settings:
             batch_files=_positive(env, "NEWSFLOW_BATCH_FILES", DEFAULT_BATCH_FILES),
             paragraph_max_chars=_positive(env, "NEWSFLOW_PARAGRAPH_MAX_CHARS", DEFAULT_PARAGRAPH_MAX_CHARS),
             file_max_bytes=_positive(env, "NEWSFLOW_FILE_MAX_BYTES", DEFAULT_FILE_MAX_BYTES),
+            dask_address=env.get("NEWSFLOW_DASK_ADDRESS") or None,
         )
 
 

@@ -13,8 +13,6 @@ from pathlib import Path
 
 import polars as pl
 import xxhash
-from prefect import task
-from prefect.cache_policies import NO_CACHE
 
 from tasks.clean_text import clean_text
 from tasks.encoding import QuarantineError, decode_bytes
@@ -105,7 +103,3 @@ def decode_files(plan: pl.DataFrame, root: Path, max_bytes: int) -> pl.DataFrame
             document_id=document_id(source_root, path, row["content_hash"]),
         )
     return pl.DataFrame(rows, schema=OUTCOME_SCHEMA)
-
-
-# Reading files is the step that meets flaky storage (network mounts): retry it.
-decode = task(name="decode", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)(decode_files)

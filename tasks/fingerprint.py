@@ -17,8 +17,6 @@ import re
 
 import polars as pl
 import xxhash
-from prefect import task
-from prefect.cache_policies import NO_CACHE
 
 NORMALIZATION_VERSION = 1
 INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
@@ -37,6 +35,3 @@ def paragraph_id(text: str) -> str:
 def fingerprint_paragraphs(paragraphs: pl.DataFrame) -> pl.DataFrame:
     ids = [paragraph_id(text) for text in paragraphs["text"]]
     return paragraphs.with_columns(paragraph_id=pl.Series(ids, dtype=pl.String))
-
-
-fingerprint = task(name="fingerprint", cache_policy=NO_CACHE)(fingerprint_paragraphs)

@@ -11,8 +11,6 @@ import functools
 
 import polars as pl
 from lingua import IsoCode639_1, LanguageDetector, LanguageDetectorBuilder
-from prefect import task
-from prefect.cache_policies import NO_CACHE
 
 UNDETERMINED = "und"
 
@@ -66,6 +64,3 @@ def identify_languages(paragraphs: pl.DataFrame, languages: tuple[str, ...]) -> 
 
 def _has_letters(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
-
-
-identify_language = task(name="identify_language", cache_policy=NO_CACHE)(identify_languages)

@@ -5,7 +5,7 @@ the run's record (its row, counters and quality results) is added to it, so hist
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from prefect.cache_policies import NO_CACHE
 
 from expectations.results import QualityResult
 from warehouse.connection import connect
-from warehouse.runs import copy_run, finish_run, record_failed_run, record_quality
+from warehouse.runs import copy_run, finish_run, record_counters, record_failed_run, record_quality
 from warehouse.snapshot import discard, open_candidate, swap_in
 from warehouse.transaction import transaction
 
@@ -33,14 +33,24 @@ def gate_message(blocking: list[QualityResult]) -> str | None:
     return f"quality gate: {len(blocking)} critical expectation(s) failed, nothing published: {named}{more}"
 
 
-def publish_run(db: Path, candidate: Path, run_id: int, results: list[QualityResult]) -> str | None:
-    """Publish the candidate or keep the last published state. Returns the failure message, if any."""
+def publish_run(
+    db: Path,
+    candidate: Path,
+    run_id: int,
+    results: list[QualityResult],
+    timings: Mapping[tuple[str, str], int] | None = None,
+) -> str | None:
+    """Publish the candidate or keep the last published state. Returns the failure message, if any.
+
+    `timings` are counters of the steps that ended after merge recorded the run's counters.
+    """
     blocking = [r for r in results if r.blocks_publishing]
     message = gate_message(blocking)
     con = connect(candidate)
     try:
         with transaction(con):
             record_quality(con, run_id, results)
+            record_counters(con, run_id, timings or {})
             finish_run(con, run_id, "failed" if blocking else "completed", message)
         con.execute("CHECKPOINT")
     finally:

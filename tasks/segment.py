@@ -8,8 +8,6 @@ why blank-line blocks are not paragraphs: a block holds two lines that recur lat
 from __future__ import annotations
 
 import polars as pl
-from prefect import task
-from prefect.cache_policies import NO_CACHE
 
 from tasks.dateline import parse_dateline
 
@@ -99,8 +97,7 @@ def quarantine_overlong(
     )
 
 
-@task(name="segment", cache_policy=NO_CACHE)
-def segment(outcomes: pl.DataFrame, max_chars: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def segment_loaded(outcomes: pl.DataFrame, max_chars: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Segment the loaded files of a batch; returns (outcomes, paragraphs, headers)."""
     paragraphs, headers = segment_documents(outcomes.filter(pl.col("status") == "loaded"))
     return quarantine_overlong(outcomes, paragraphs, headers, max_chars)

@@ -54,6 +54,10 @@ def record_counts(
     counters: Mapping[tuple[str, str], int],
 ) -> None:
     con.execute(RECORD_COUNTS, {"run_id": run_id} | {key: counts.get(key) for key in RUN_COUNTS})
+    record_counters(con, run_id, counters)
+
+
+def record_counters(con: duckdb.DuckDBPyConnection, run_id: int, counters: Mapping[tuple[str, str], int]) -> None:
     if counters:
         con.executemany(RECORD_COUNTER, [[run_id, step, name, n] for (step, name), n in sorted(counters.items())])
 

@@ -11,6 +11,11 @@ from warehouse.connection import connect
 # Small batches, so that the seeds alone cross batch boundaries.
 TEST_BATCH_FILES = 2
 CORE_TABLES = ("source_files", "documents", "paragraphs", "document_paragraphs")
+# Not compared by warehouse_state: `staging` is scratch holding the last run's batch, and the
+# full-text indexes (`fts_*` schemas, their internal ids in build order) are rebuilt from
+# `search.*`, which is.
+VOLATILE_COLUMNS = {"started_at", "finished_at", "flow_run_id", "applied_at"}
+RUN_COLUMNS = {"run_id", "first_seen_run", "last_changed_run", "loaded_run", "retired_run"}
 
 
 def ingest(source: Path, db: Path) -> dict[str, int]:
@@ -46,3 +51,42 @@ def occurrences_by_path(db: Path) -> list[tuple]:
         ORDER BY 1, 2
         """,
     )
+
+
+def warehouse_state(db: Path) -> dict[str, list[tuple]]:
+    """Every table of the warehouse, rows sorted; run ids renumbered by the order of the runs that
+    changed something, so a warehouse that took kills compares equal to one that did not."""
+    con = connect(db, read_only=True)
+    try:
+        runs = con.execute(
+            "SELECT run_id, files_loaded, files_deleted, status FROM core.runs ORDER BY run_id"
+        ).fetchall()
+        assert all(status == "completed" for *_, status in runs), runs
+        changing = [run_id for run_id, loaded, deleted, _ in runs if loaded or deleted]
+        renumber = {run_id: n for n, run_id in enumerate(changing, start=1)}
+        tables = con.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables()"
+            " WHERE schema_name <> 'staging' AND NOT starts_with(schema_name, 'fts_') ORDER BY 1, 2"
+        ).fetchall()
+        snapshot = {}
+        for schema, table in tables:
+            cursor = con.execute(f'SELECT * FROM "{schema}"."{table}"')
+            columns = [d[0] for d in cursor.description]
+            rows = []
+            for row in cursor.fetchall():
+                record = dict(zip(columns, row, strict=True))
+                if "run_id" in record and record["run_id"] not in renumber:
+                    continue  # a run that changed nothing (after a kill that came after its swap)
+                if record.get("counter") == "milliseconds":
+                    continue  # how long a step took is not state
+                rows.append(
+                    tuple(
+                        renumber.get(value, value) if column in RUN_COLUMNS else value
+                        for column, value in record.items()
+                        if column not in VOLATILE_COLUMNS
+                    )
+                )
+            snapshot[f"{schema}.{table}"] = sorted(rows, key=repr)
+        return snapshot
+    finally:
+        con.close()

@@ -14,10 +14,10 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from tests.corpus import REPO, SEEDS, SHARED_DATA
+from tests.flows.helpers import warehouse_state
 
 pytestmark = [
     pytest.mark.slow,
@@ -29,10 +29,6 @@ pytestmark = [
 NEWSFLOW = Path(sys.executable).with_name("newsflow")
 KILLS = 10
 SEED = 20261122
-# Not compared: `staging` is scratch holding the last run's batch, and the full-text indexes
-# (`fts_*` schemas, their internal ids in build order) are rebuilt from `search.*`, which is.
-VOLATILE_COLUMNS = {"started_at", "finished_at", "flow_run_id", "applied_at"}
-RUN_COLUMNS = {"run_id", "first_seen_run", "last_changed_run", "loaded_run", "retired_run"}
 
 
 def build_corpus(folder: Path) -> None:
@@ -72,43 +68,6 @@ def run(source: Path, db: Path) -> float:
     return time.perf_counter() - started
 
 
-def state(db: Path) -> dict[str, list[tuple]]:
-    """Every table of the warehouse, rows sorted; run ids renumbered by the order of the runs that
-    changed something, so a warehouse that took kills compares equal to one that did not."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        runs = con.execute(
-            "SELECT run_id, files_loaded, files_deleted, status FROM core.runs ORDER BY run_id"
-        ).fetchall()
-        assert all(status == "completed" for *_, status in runs), runs
-        changing = [run_id for run_id, loaded, deleted, _ in runs if loaded or deleted]
-        renumber = {run_id: n for n, run_id in enumerate(changing, start=1)}
-        tables = con.execute(
-            "SELECT schema_name, table_name FROM duckdb_tables()"
-            " WHERE schema_name <> 'staging' AND NOT starts_with(schema_name, 'fts_') ORDER BY 1, 2"
-        ).fetchall()
-        snapshot = {}
-        for schema, table in tables:
-            cursor = con.execute(f'SELECT * FROM "{schema}"."{table}"')
-            columns = [d[0] for d in cursor.description]
-            rows = []
-            for row in cursor.fetchall():
-                record = dict(zip(columns, row, strict=True))
-                if "run_id" in record and record["run_id"] not in renumber:
-                    continue  # a run that changed nothing (after a kill that came after its swap)
-                rows.append(
-                    tuple(
-                        renumber.get(value, value) if column in RUN_COLUMNS else value
-                        for column, value in record.items()
-                        if column not in VOLATILE_COLUMNS
-                    )
-                )
-            snapshot[f"{schema}.{table}"] = sorted(rows, key=repr)
-        return snapshot
-    finally:
-        con.close()
-
-
 def test_runs_killed_at_random_moments_publish_whole_or_nothing_and_the_next_run_catches_up(tmp_path: Path) -> None:
     source, reference_db, db = tmp_path / "articles", tmp_path / "reference.duckdb", tmp_path / "killed.duckdb"
     build_corpus(source)
@@ -116,7 +75,7 @@ def test_runs_killed_at_random_moments_publish_whole_or_nothing_and_the_next_run
     run(source, db)
     change_corpus(source)
     duration = run(source, reference_db)
-    expected = state(reference_db)
+    expected = warehouse_state(reference_db)
     published = db.read_bytes()
     rng = random.Random(SEED)
     moments = sorted(rng.uniform(0.3, duration) for _ in range(KILLS))
@@ -134,11 +93,11 @@ def test_runs_killed_at_random_moments_publish_whole_or_nothing_and_the_next_run
         if db.read_bytes() == published:
             outcomes.append("nothing published")
         else:  # the kill came after the swap: the run had published whole
-            assert state(db) == expected, f"killed at {moment:.2f} s"
+            assert warehouse_state(db) == expected, f"killed at {moment:.2f} s"
             outcomes.append("published whole")
             published = db.read_bytes()
 
     run(source, db)
 
-    assert state(db) == expected, moments
+    assert warehouse_state(db) == expected, moments
     assert "nothing published" in outcomes, (moments, outcomes)

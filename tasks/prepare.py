@@ -1,0 +1,66 @@
+"""Prepare: one batch of files, from bytes to language-labelled, fingerprinted paragraphs.
+
+    decode -> segment -> identify language -> fingerprint
+
+Pure functions over Polars frames, as one Prefect task per batch: batches are independent, so the
+flow submits them to its task runner and they run side by side (threads by default, the workers
+of a Dask cluster when one is configured: flows/task_runner.py). Each step's time is kept, so a
+run records where its time went.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from tasks.decode import decode_files
+from tasks.fingerprint import fingerprint_paragraphs
+from tasks.language import identify_languages
+from tasks.segment import segment_loaded
+
+
+@dataclass(frozen=True)
+class BatchLimits:
+    file_max_bytes: int
+    paragraph_max_chars: int
+
+
+@dataclass
+class PreparedBatch:
+    outcomes: pl.DataFrame  # one row per file: loaded, unchanged or quarantined
+    paragraphs: pl.DataFrame  # document_id, position, text, language, paragraph_id
+    headers: pl.DataFrame  # document_id, title, dateline_place, agency, published_on
+    document_languages: pl.DataFrame  # document_id, language
+    milliseconds: dict[str, int] = field(default_factory=dict)  # step -> time spent
+
+    @contextmanager
+    def timed(self, step: str) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        self.milliseconds[step] = self.milliseconds.get(step, 0) + round(1000 * (time.perf_counter() - started))
+
+
+def prepare_batch(batch: pl.DataFrame, root: Path, languages: tuple[str, ...], limits: BatchLimits) -> PreparedBatch:
+    empty = pl.DataFrame()
+    prepared = PreparedBatch(empty, empty, empty, empty)
+    with prepared.timed("decode"):
+        outcomes = decode_files(batch, root, limits.file_max_bytes)
+    with prepared.timed("segment"):
+        prepared.outcomes, paragraphs, prepared.headers = segment_loaded(outcomes, limits.paragraph_max_chars)
+    with prepared.timed("identify_language"):
+        paragraphs, prepared.document_languages = identify_languages(paragraphs, languages)
+    with prepared.timed("fingerprint"):
+        prepared.paragraphs = fingerprint_paragraphs(paragraphs)
+    return prepared
+
+
+# Reading files is the step that meets flaky storage (network mounts): retry the batch, which is
+# pure and can run again from scratch.
+prepare = task(name="prepare", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=1)(prepare_batch)
