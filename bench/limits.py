@@ -18,7 +18,8 @@ NEWSFLOW_FILE_MAX_BYTES=300000000, so that it is read, decoded and segmented (an
 for its one over-long paragraph, NEWSFLOW_PARAGRAPH_MAX_CHARS). The many-files folder runs twice
 into the same warehouse: the load, then a no-op run. For every run it records the exit code, the
 last run's file counts from the warehouse and the quarantine reasons. Writes
-bench/results/limits.json (limits-<files>-files-<big-mb>-mb.json for other sizes).
+bench/results/limits.json (limits-<files>-files-<big-mb>-mb.json for other sizes,
+without the part that --only skipped).
 """
 
 from __future__ import annotations
@@ -247,8 +248,9 @@ def main() -> None:
             print(f"kept {folder}")
         else:
             shutil.rmtree(folder, ignore_errors=True)
+    parts = ([f"{args.files}-files"] if "many" in record else []) + ([f"{args.big_mb}-mb"] if "big" in record else [])
     default = args.files == 100_000 and args.big_mb == 200 and args.only is None
-    name = "limits.json" if default else f"limits-{args.files}-files-{args.big_mb}-mb.json"
+    name = "limits.json" if default else f"limits-{'-'.join(parts)}.json"
     out = REPO / "bench" / "results" / name
     out.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"written {out}")

@@ -2,7 +2,9 @@
 
 lingua ships its models in the wheel. It is restricted to the configured languages, which makes
 it both faster and more accurate; a paragraph with no letters, or that fits none of them, is
-`und` (undetermined).
+`und` (undetermined). It is the costliest step of a run, so it sees each distinct text of a
+batch once, and only its first DETECT_CHARS characters: on 14,340 real kk/ru/de paragraphs that
+was 3x faster with the same accuracy (bench/README.md).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import polars as pl
 from lingua import IsoCode639_1, LanguageDetector, LanguageDetectorBuilder
 
 UNDETERMINED = "und"
+# A paragraph's language shows in its first sentences; the n-gram models cost time per character.
+DETECT_CHARS = 200
 
 
 class LanguageConfigError(ValueError):
@@ -35,11 +39,13 @@ def detector(languages: tuple[str, ...]) -> LanguageDetector:
 
 
 def detect_languages(texts: list[str], languages: tuple[str, ...]) -> list[str]:
-    found = detector(languages).detect_languages_in_parallel_of(texts)
-    return [
-        language.iso_code_639_1.name.lower() if language is not None and _has_letters(text) else UNDETERMINED
-        for text, language in zip(texts, found, strict=True)
-    ]
+    distinct = list(dict.fromkeys(texts))
+    found = detector(languages).detect_languages_in_parallel_of([text[:DETECT_CHARS] for text in distinct])
+    language_of = {
+        text: language.iso_code_639_1.name.lower() if language is not None and _has_letters(text) else UNDETERMINED
+        for text, language in zip(distinct, found, strict=True)
+    }
+    return [language_of[text] for text in texts]
 
 
 def identify_languages(paragraphs: pl.DataFrame, languages: tuple[str, ...]) -> tuple[pl.DataFrame, pl.DataFrame]:
