@@ -2,6 +2,7 @@
 
     python3 bootstrap.py run [newsflow run options]   # ingest seeds/ into warehouse/newsflow.duckdb
     python3 bootstrap.py test [pytest options]        # the whole test suite
+    python3 bootstrap.py bench [bench/pipeline.py options]  # benchmarks, with the peer installed
 
 Needs only Python >= 3.11 with venv and pip. It installs uv (pinned) into .bootstrap/, and uv
 installs the exact versions of uv.lock into .venv/, with bytecode compiled (an uncompiled
@@ -23,7 +24,10 @@ BIN = "Scripts" if os.name == "nt" else "bin"
 COMMANDS = {
     "run": [str(ROOT / ".venv" / BIN / "newsflow"), "run"],
     "test": [str(ROOT / ".venv" / BIN / "python"), "-m", "pytest"],
+    "bench": [str(ROOT / ".venv" / BIN / "python"), str(ROOT / "bench" / "pipeline.py")],
 }
+# Dependency groups beyond the default (dev): the benchmark's peer, datatrove.
+GROUPS = {"bench": ["--group", "bench"]}
 
 
 def main(argv: list[str]) -> int:
@@ -37,8 +41,9 @@ def main(argv: list[str]) -> int:
     if not uv.exists():
         venv.create(TOOLS, with_pip=True)
         subprocess.run([str(TOOLS / BIN / "python"), "-m", "pip", "install", "-q", f"uv=={UV_VERSION}"], check=True)
+    sync = [str(uv), "sync", "--frozen", "--compile-bytecode", "--quiet", "--python", sys.executable]
     subprocess.run(
-        [str(uv), "sync", "--frozen", "--compile-bytecode", "--quiet", "--python", sys.executable],
+        [*sync, *GROUPS.get(argv[0], [])],
         cwd=ROOT,
         env=os.environ | {"UV_PROJECT_ENVIRONMENT": str(ROOT / ".venv")},
         check=True,
