@@ -88,6 +88,11 @@ def charset_normalizer_alone(raw: bytes) -> tuple[str | None, str]:
         return None, f"quarantined: {exc}"
 
 
+def ranked(raw: bytes) -> list[list]:
+    """charset-normalizer's legacy candidates for these bytes, best first, with their chaos."""
+    return [[c.encoding, round(c.chaos, 3)] for c in from_bytes(raw, cp_isolation=LEGACY_ENCODINGS)]
+
+
 def truth(text: str) -> str | None:
     try:
         return clean_text(text.removeprefix("\ufeff")).text
@@ -114,6 +119,8 @@ class Tally:
             got, encoding = decoder(raw)
             if got == expected:
                 self.correct[name] += 1
+            elif name == "newsflow":
+                self.misses.append({"file": label, "decoder": name, "decoded_as": encoding, "candidates": ranked(raw)})
             else:
                 self.misses.append({"file": label, "decoder": name, "decoded_as": encoding})
 

@@ -11,7 +11,12 @@ from expectations.report import short_json
 
 def quality_markdown(run_id: int, counts: Mapping[str, int], results: Iterable[Any], failure: str | None) -> str:
     results = list(results)
-    verdict = f"**Failed.** {failure}" if failure else "**Published.** Every critical expectation passed."
+    if failure:
+        verdict = f"**Failed.** {failure}"
+    elif results:
+        verdict = "**Published.** Every critical expectation passed."
+    else:
+        verdict = "**Nothing changed.** No file to read or delete: the published warehouse stands as validated."
     lines = [
         f"# newsflow run {run_id}",
         "",

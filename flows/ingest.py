@@ -17,7 +17,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import polars as pl
 from prefect import flow, get_run_logger
 from prefect.futures import PrefectFuture
@@ -30,7 +29,7 @@ from tasks.dedup import dedup
 from tasks.discover import KNOWN_SCHEMA, discover, plan_batches
 from tasks.merge import merge
 from tasks.prepare import BatchLimits, PreparedBatch, prepare
-from tasks.publish import publish, record_failure
+from tasks.publish import publish, record_failure, record_unchanged
 from tasks.report import report
 from tasks.stage import stage, stage_deleted
 from tasks.validate import validate
@@ -47,6 +46,7 @@ BATCH_MAX_BYTES = 64 * 2**20
 # Batches prepared ahead of the one being staged: enough to keep two cores (or a cluster's workers)
 # busy, few enough that memory holds only this many batches.
 BATCHES_IN_FLIGHT = 3
+NOTHING_READ = pl.DataFrame(schema={"source_path": pl.String, "status": pl.String})
 KNOWN_FILES = """
 SELECT source_path, size_bytes, mtime_ns, content_hash, status
 FROM core.source_files
@@ -71,11 +71,17 @@ def ingest_flow(
     root = str(source)
     started_at = datetime.now(UTC)
     with WriterLock(db, wait=wait):
+        plan, deleted = discover(source, known_files(db, root))
+        if plan.filter(pl.col("action") == "read").is_empty() and deleted.is_empty():
+            # Nothing changed: the published warehouse was validated when it was published.
+            counts = record_unchanged(db, flow_run.id, root, count_files(plan, NOTHING_READ, deleted))
+            report(counts["run_id"], counts, [], None)
+            return counts
         candidate = open_candidate(db)
         try:
             limits = BatchLimits(file_max_bytes, paragraph_max_chars)
             timings: Counter[tuple[str, str]] = Counter()  # steps that end after merge recorded the counters
-            run_id, counts = load_candidate(candidate, source, languages, batch_files, limits, timings)
+            run_id, counts = load_candidate(candidate, plan, deleted, source, languages, batch_files, limits, timings)
             config = QualityConfig(languages=languages, paragraph_max_chars=paragraph_max_chars)
             with timed(timings, "validate"):
                 results = validate(candidate, run_id, config, data_docs_index(db).parent)
@@ -93,6 +99,8 @@ def ingest_flow(
 
 def load_candidate(
     candidate: Path,
+    plan: pl.DataFrame,
+    deleted: pl.DataFrame,
     source: Path,
     languages: tuple[str, ...],
     batch_files: int,
@@ -107,10 +115,9 @@ def load_candidate(
         run_id = start_run(con, flow_run.id, root)
         with transaction(con):
             run_script(con, "reset_staging")
-        plan, deleted = discover(source, known_files(con, root))
         to_read = plan.filter(pl.col("action") == "read")
         counters: Counter[tuple[str, str]] = Counter()
-        read_statuses = [pl.DataFrame(schema={"source_path": pl.String, "status": pl.String})]
+        read_statuses = [NOTHING_READ]
         batches = deque(plan_batches(to_read, batch_files, BATCH_MAX_BYTES))
         total_bytes, done_bytes, started = max(to_read["size_bytes"].sum(), 1), 0, time.perf_counter()
         in_flight: deque[PrefectFuture[PreparedBatch]] = deque()
@@ -142,8 +149,15 @@ def load_candidate(
     return run_id, counts
 
 
-def known_files(con: duckdb.DuckDBPyConnection, root: str) -> pl.DataFrame:
-    return con.execute(KNOWN_FILES, [root]).pl().cast(KNOWN_SCHEMA)
+def known_files(db: Path, root: str) -> pl.DataFrame:
+    """What the published warehouse knows of the files under `root` (the candidate is its copy)."""
+    if not db.exists():
+        return pl.DataFrame(schema=KNOWN_SCHEMA)
+    con = connect(db, read_only=True)
+    try:
+        return con.execute(KNOWN_FILES, [root]).pl().cast(KNOWN_SCHEMA)
+    finally:
+        con.close()
 
 
 @contextmanager

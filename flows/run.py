@@ -118,12 +118,15 @@ def summarize(
     for row in languages:
         table.add_row(*(f"{value:.1%}" if isinstance(value, float) else str(value) for value in row))
     failed = [row for row in quality if not row[3]]
-    lines.append(
-        Text(
-            f"quality     {len(quality)} expectations, {len(quality) - len(failed)} passed"
-            + ("" if completed else "; nothing was published")
+    if quality or not completed:
+        lines.append(
+            Text(
+                f"quality     {len(quality)} expectations, {len(quality) - len(failed)} passed"
+                + ("" if completed else "; nothing was published")
+            )
         )
-    )
+    else:
+        lines.append(Text("quality     nothing changed: the published warehouse stands as validated"))
     for suite, expectation, severity, _, unexpected in failed:
         style = "bold red" if severity == "critical" else "yellow"
         lines.append(Text.assemble((f"  {severity} ", style), f"{suite}.{expectation}: {unexpected} unexpected"))

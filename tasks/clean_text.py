@@ -33,6 +33,19 @@ MOJIBAKE_ONLY = ftfy.TextFixerConfig(
 )
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Lines made only of these cannot be mojibake: UTF-8 misread as a single-byte code page shows
+# characters outside them (Ã, Â, Ð, ¤, Ђ, ‰, ї, ...), or else one of the SUSPECT_PAIRs: a lead
+# byte read as Ä/Ö/Ü/ß (Latin-1) or Р/С (windows-1251) before a continuation byte read as
+# typography ("RÄ«ga", "Р’"). A false alarm only costs the time of asking ftfy.
+PLAIN = frozenset(
+    "".join(map(chr, range(0x20, 0x7F)))
+    + "\t\n"
+    + "абвгдежзийклмнопрстуфхцчшщъыьэюяАБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯёЁ"
+    + "әғқңөұүһіӘҒҚҢӨҰҮҺІ"
+    + "äöüßÄÖÜ"
+    + "«»„“”’–—…№\u00a0"
+)
+SUSPECT_PAIR = re.compile("[ÄÖÜßРС][„“”’–—…«»№\u00a0ёЁіІ]")
 # More control characters than this share of the text (and than a few strays): not text at all.
 BINARY_CONTROL_SHARE = 0.05
 BINARY_CONTROL_MIN = 8
@@ -45,7 +58,14 @@ class CleanText:
 
 
 def repair_mojibake(text: str) -> str:
-    return ftfy.fix_text(text, MOJIBAKE_ONLY)
+    """ftfy on the lines that could hold mojibake: its checks cost ~1 s per 2 MB, most of decode."""
+    if plain(text):
+        return text
+    return "\n".join(line if plain(line) else ftfy.fix_text(line, MOJIBAKE_ONLY) for line in text.split("\n"))
+
+
+def plain(text: str) -> bool:
+    return PLAIN.issuperset(text) and not SUSPECT_PAIR.search(text)
 
 
 def clean_text(text: str) -> CleanText:
@@ -57,7 +77,7 @@ def clean_text(text: str) -> CleanText:
     fixed, controls, invisible = strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
     if controls > max(BINARY_CONTROL_SHARE * len(text), BINARY_CONTROL_MIN):
         raise QuarantineError(f"binary: {controls} control characters in {len(text)} characters")
-    repaired = repair_mojibake(fixed)
+    repaired = unicodedata.normalize("NFC", repair_mojibake(fixed))
     mojibake = repaired != unicodedata.normalize("NFC", fixed)
     repaired, more_controls, more_invisible = strip_controls(repaired)
     damaged = repaired.count("\ufffd")
