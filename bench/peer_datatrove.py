@@ -17,20 +17,23 @@ How datatrove is set up, and why:
     whitespace folded, diacritics stripped: ö -> o, й -> и), as datatrove ships it.
   * `TxtReader` below (datatrove has no plain-text reader) yields one Document per file, blank lines removed so that
     datatrove's line index is the paragraph index. datatrove shards the files over tasks, sorted by path.
-  * Signature and filter stages run `tasks` tasks on `workers` processes; the find stage runs `workers` hash
-    buckets on as many processes, as datatrove's examples/sentence_deduplication.py parallelizes it.
+  * Signature and filter stages run `tasks` tasks on `workers` processes. The find stage is one task (one hash
+    bucket), which datatrove runs in the calling process: splitting it into hash buckets on a process pool
+    (`finder_workers`) was slower here up to 100 MB, as starting the pool takes longer than the merge itself
+    (10 MB: 2.0 s for 2 buckets on 2 processes against 0.55 s for 1).
   * The filter stage writes uncompressed JSONL (`compression=None`): JsonlWriter's default gzip would charge the
     peer for compression newsflow does not do.
 
 peak_rss_mb is the largest single process of the run: the largest ru_maxrss that `PeakRss`, the last step of every
 stage, reads inside the process that ran a task. getrusage(RUSAGE_CHILDREN) cannot see those processes: the local
-executor starts its workers from a fork server, so they are not children of this process. With one worker
-datatrove runs a stage in the calling process itself; run_datatrove() therefore measures in a fresh interpreter
-(this file's CLI), so that its caller's own memory does not count.
+executor starts its workers from a fork server, so they are not children of this process. The find stage (and
+every stage when workers == 1) runs in the calling process itself; run_datatrove() therefore measures in a fresh
+interpreter (this file's CLI), so that its caller's own memory does not count.
 
 Run (datatrove is in the `bench` dependency group: `uv sync --group bench`):
     .venv/bin/python bench/peer_datatrove.py SOURCE [--tasks 2] [--workers 2] [--workdir DIR]
-It prints the result as JSON on stdout; datatrove's logs go to stderr and to WORKDIR/logs/.
+It prints the result as JSON on stdout; datatrove's logs go to stderr and to WORKDIR/logs/. From Python,
+run_datatrove(source, workdir, tasks, workers) runs that command and returns the dict (stderr: WORKDIR/datatrove.log).
 """
 
 import argparse
@@ -80,7 +83,6 @@ CONFIG = SentDedupConfig(
 # The dedup steps load a word tokenizer for their language even when the settings above never call it; English's
 # needs spaCy, which the bench group does not install. datatrove's own dependency-free fallback avoids that.
 TOKENIZER = WhitespaceTokenizer()
-STAGES = ("signature", "find", "filter")
 
 
 class TxtReader(BaseDiskReader):
@@ -131,24 +133,25 @@ def measure(source: Path, workdir: Path, tasks: int = 2, workers: int = 2) -> di
         # duplicates are addressed by (task, document index, paragraph index).
         return TxtReader(str(source), glob_pattern="**/*.txt")
 
-    pipelines = {
-        "signature": [
-            reader(),
-            SentenceDedupSignature(str(sigs), finder_workers=workers, config=CONFIG, language=TOKENIZER),
-        ],
-        "find": [SentenceFindDedups(str(sigs), str(dups), config=CONFIG)],
-        "filter": [
-            reader(),
-            SentenceDedupFilter(str(dups), config=CONFIG, language=TOKENIZER),
-            JsonlWriter(str(output), compression=None),
-        ],
+    # stage -> (pipeline, tasks, workers)
+    stages = {
+        "signature": ([reader(), SentenceDedupSignature(str(sigs), config=CONFIG, language=TOKENIZER)], tasks, workers),
+        "find": ([SentenceFindDedups(str(sigs), str(dups), config=CONFIG)], 1, 1),
+        "filter": (
+            [
+                reader(),
+                SentenceDedupFilter(str(dups), config=CONFIG, language=TOKENIZER),
+                JsonlWriter(str(output), compression=None),
+            ],
+            tasks,
+            workers,
+        ),
     }
-    stage_tasks = {"signature": tasks, "find": workers, "filter": tasks}
     stage_seconds, stats = {}, {}
     start = time.perf_counter()
-    for stage in STAGES:
+    for stage, (pipeline, stage_tasks, stage_workers) in stages.items():
         executor = LocalPipelineExecutor(
-            [*pipelines[stage], PeakRss()], tasks=stage_tasks[stage], workers=workers, logging_dir=str(logs / stage)
+            [*pipeline, PeakRss()], tasks=stage_tasks, workers=stage_workers, logging_dir=str(logs / stage)
         )
         stage_start = time.perf_counter()
         stats[stage] = executor.run()
@@ -159,7 +162,7 @@ def measure(source: Path, workdir: Path, tasks: int = 2, workers: int = 2) -> di
     # filter = [reader, filter, writer, probe].
     reader_stats = stats["signature"].stats[0].stats
     filter_stats, writer_stats = (step.stats for step in stats["filter"].stats[1:3])
-    peak_kb = max(stats[stage].stats[-1].stats["peak_rss_kb"].max for stage in STAGES)
+    peak_kb = max(stage_stats.stats[-1].stats["peak_rss_kb"].max for stage_stats in stats.values())
     return {
         "source": str(source),
         "tasks": tasks,
@@ -178,9 +181,15 @@ def measure(source: Path, workdir: Path, tasks: int = 2, workers: int = 2) -> di
 
 def run_datatrove(source: Path, workdir: Path, tasks: int = 2, workers: int = 2) -> dict:
     """Measure datatrove on `source` in a fresh interpreter; intermediate files and output go under `workdir`."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    log = workdir / "datatrove.log"
     command = [sys.executable, __file__, str(source), "--workdir", str(workdir)]
     command += ["--tasks", str(tasks), "--workers", str(workers)]
-    completed = subprocess.run(command, stdout=subprocess.PIPE, check=True, text=True)
+    # datatrove logs a line per input file; keep them out of the caller's console
+    with log.open("w") as stderr:
+        completed = subprocess.run(command, stdout=subprocess.PIPE, stderr=stderr, text=True)
+    if completed.returncode:
+        raise RuntimeError(f"datatrove run failed (exit {completed.returncode}), see {log}")
     return json.loads(completed.stdout)
 
 

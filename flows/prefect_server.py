@@ -34,6 +34,7 @@ class EmbeddedPrefectServer:
     def __init__(self) -> None:
         self.process: subprocess.Popen[bytes] | None = None
         self.api_url = os.environ.get("PREFECT_API_URL") or ""
+        self.used = False
 
     def __enter__(self) -> EmbeddedPrefectServer:
         if self.api_url:
@@ -80,6 +81,7 @@ class EmbeddedPrefectServer:
             try:
                 with urllib.request.urlopen(f"{self.api_url}/health", timeout=2) as response:
                     if response.status == 200:
+                        self.used = True
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 pass
@@ -93,6 +95,12 @@ class EmbeddedPrefectServer:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         if self.process is None:
+            return
+        if not self.used:
+            # Never used (bad settings stopped the command first): a server stopped while it is still
+            # starting prints a traceback, and it has nothing to keep.
+            self.process.kill()
+            self.process.wait()
             return
         if "prefect" in sys.modules:
             # Send the run's last logs and events while the server is still there to take them,

@@ -14,7 +14,7 @@ from expectations.report import load_report, render_html
 from flows.ingest import ingest_flow
 from flows.settings import DEFAULT_LANGUAGES
 from tests.corpus import GERMAN_SEED
-from tests.flows.helpers import TEST_BATCH_FILES, ingest
+from tests.flows.helpers import TEST_BATCH_FILES, damage_published_text, ingest
 from warehouse.connection import connect
 
 CHROMIUM = shutil.which("chromium")
@@ -29,7 +29,7 @@ BROWSER_FLAGS = [
 
 @pytest.fixture(scope="module")
 def three_runs(tmp_path_factory: pytest.TempPathFactory, prefect_api: None) -> Path:
-    """Seeds, then a syndicated copy, then an article with a broken character: two published runs, one failed."""
+    """Seeds, then a syndicated copy, then a broken character in the warehouse: two published runs, one failed."""
     folder = tmp_path_factory.mktemp("report")
     articles = folder / "articles"
     shutil.copytree(Path(__file__).resolve().parents[2] / "seeds", articles)
@@ -37,7 +37,8 @@ def three_runs(tmp_path_factory: pytest.TempPathFactory, prefect_api: None) -> P
     ingest(articles, db)
     shutil.copy(articles / GERMAN_SEED, articles / "zz_copy.txt")
     ingest(articles, db)
-    (articles / "mangled.txt").write_text("Die Zusammenarbeit w\ufffdchst.\n", encoding="utf-8")
+    damage_published_text(db, "Die Zusammenarbeit w\ufffdchst.")
+    (articles / "new.txt").write_text("Ein neuer Artikel.\n", encoding="utf-8")
     assert ingest_flow(articles.resolve(), db, DEFAULT_LANGUAGES, TEST_BATCH_FILES, return_state=True).is_failed()
     return db
 

@@ -90,3 +90,15 @@ def warehouse_state(db: Path) -> dict[str, list[tuple]]:
         return snapshot
     finally:
         con.close()
+
+
+def damage_published_text(db: Path, *texts: str) -> None:
+    """Write bad paragraph texts into the published warehouse by hand, as no run would: decode
+    refuses such input, so this is how the tests give the quality gate something to catch."""
+    con = connect(db)
+    try:
+        ids = [row[0] for row in con.execute("SELECT paragraph_id FROM core.paragraphs ORDER BY 1").fetchall()]
+        for paragraph_id, text in zip(ids, texts, strict=False):
+            con.execute("UPDATE core.paragraphs SET text = ? WHERE paragraph_id = ?", [text, paragraph_id])
+    finally:
+        con.close()

@@ -20,7 +20,7 @@ from flows.ingest import ingest_flow
 from flows.settings import DEFAULT_LANGUAGES
 from tasks.publish import publish_run
 from tests.corpus import GERMAN_SEED, RUSSIAN_SEED
-from tests.flows.helpers import TEST_BATCH_FILES, ingest, query, snapshot
+from tests.flows.helpers import TEST_BATCH_FILES, damage_published_text, ingest, query, snapshot
 from warehouse.connection import connect
 from warehouse.runs import record_counts, start_run
 from warehouse.snapshot import candidate_path, discard
@@ -141,16 +141,7 @@ def test_bad_text_in_the_warehouse_fails_the_prefect_run_and_publishes_nothing(a
 
     db = tmp_path / "w.duckdb"
     ingest(articles, db)
-    con = connect(db)
-    con.execute(
-        "UPDATE core.paragraphs SET text = ? WHERE paragraph_id = (SELECT min(paragraph_id) FROM core.paragraphs)",
-        ["Die Zusammenarbeit w\ufffdchst."],
-    )
-    con.execute(
-        "UPDATE core.paragraphs SET text = ? WHERE paragraph_id = (SELECT max(paragraph_id) FROM core.paragraphs)",
-        ["Glocke \x07 läutet."],
-    )
-    con.close()
+    damage_published_text(db, "Die Zusammenarbeit w\ufffdchst.", "Glocke \x07 läutet.")
     before = snapshot(db)
     (articles / "new.txt").write_text("Ein neuer Artikel über die Zusammenarbeit.", encoding="utf-8")
 
