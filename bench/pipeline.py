@@ -40,7 +40,8 @@ WHERE run_id = (SELECT max(run_id) FROM runs) AND counter = 'milliseconds'
 ORDER BY value DESC
 """
 RUN_ROW = """
-SELECT files_seen, files_loaded, files_unchanged, files_quarantined, paragraphs_read, paragraphs_unique, status
+SELECT files_seen, files_loaded, files_unchanged, files_quarantined, paragraphs_read, paragraphs_unique, status,
+       epoch(finished_at - started_at)
 FROM runs ORDER BY run_id DESC LIMIT 1
 """
 
@@ -75,11 +76,12 @@ def newsflow_run(source: Path, db: Path, env: dict[str, str]) -> dict:
     con = duckdb.connect(str(db), read_only=True)
     try:
         steps = dict(con.execute(STEP_TIMES).fetchall())
-        seen, loaded, unchanged, quarantined, read, unique, status = con.execute(RUN_ROW).fetchone()
+        seen, loaded, unchanged, quarantined, read, unique, status, flow_seconds = con.execute(RUN_ROW).fetchone()
     finally:
         con.close()
     return {
         "seconds": round(wall, 2),
+        "flow_seconds": round(flow_seconds, 2),  # the run's own start to end, without process start-up
         "peak_rss_mb": round(int(max_rss_kb) / 1024),
         "steps_ms": steps,
         "files_seen": seen,
@@ -131,9 +133,9 @@ def targets(rows: list[dict]) -> list[tuple[str, bool | None, str]]:
         ratio = largest["full_vs_peer"]
         checks.append((f"full pipeline >= {TARGET_PEER_RATIO:g}x datatrove exact dedup at {largest['size']}",
                        ratio >= TARGET_PEER_RATIO, f"{ratio}x"))  # fmt: skip
-    noop = largest["noop"]["seconds"]
+    noop, flow = largest["noop"]["seconds"], largest["noop"]["flow_seconds"]
     checks.append((f"no-op re-run < {TARGET_NOOP_SECONDS:g} s at {largest['size']}", noop < TARGET_NOOP_SECONDS,
-                   f"{noop} s"))  # fmt: skip
+                   f"{noop} s command to prompt, {flow} s inside the flow"))  # fmt: skip
     rss = max(largest[k]["peak_rss_mb"] for k in ("full", "noop", "change_1pct"))
     checks.append((f"peak RSS < {TARGET_PEAK_RSS_MB} MB at {largest['size']}", rss < TARGET_PEAK_RSS_MB, f"{rss} MB"))
     if len(rows) > 1:

@@ -4,6 +4,7 @@ import re
 import unicodedata
 
 import polars as pl
+import pytest
 from hypothesis import example, given, reject, settings
 from hypothesis import strategies as st
 
@@ -12,6 +13,10 @@ from tasks.decode import decode_text
 from tasks.encoding import QuarantineError
 from tasks.fingerprint import normalize_paragraph, paragraph_id
 from tasks.segment import segment_documents
+
+# Hypothesis warns when the global `random` state changes while it draws. None of these strategies
+# uses `random`; in a full test session the Prefect test server's threads do, in the background.
+pytestmark = pytest.mark.filterwarnings("ignore:Do not use the `random` module inside strategies")
 
 # No example database: it would leave a .hypothesis/ folder in the working tree.
 PROPERTY = settings(max_examples=200, deadline=None, database=None)
