@@ -14,9 +14,6 @@ import duckdb_ext
 from warehouse.migrate import migrate
 
 FTS_EXTENSION_DIR = Path(next(iter(duckdb_ext.__path__))) / "extensions"
-# DuckDB caches up to 80% of RAM by default; a run's RSS would grow with the warehouse. Past this,
-# it evicts cached blocks and spills big operators to disk instead (bench/README.md, Limits).
-WRITER_MEMORY_LIMIT = "1GB"
 
 
 class WarehouseError(Exception):
@@ -43,8 +40,7 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
                 "extension_directory": str(FTS_EXTENSION_DIR),
                 "autoinstall_known_extensions": False,
                 "autoload_known_extensions": False,
-            }
-            | ({} if read_only else {"memory_limit": WRITER_MEMORY_LIMIT}),
+            },
         )
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
