@@ -12,8 +12,6 @@ atomic rename only if every critical expectation passes; readers never wait for 
 
 import time
 from collections import Counter, deque
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,7 +26,7 @@ from flows.settings import DEFAULT_FILE_MAX_BYTES
 from tasks.dedup import dedup
 from tasks.discover import KNOWN_SCHEMA, discover, plan_batches
 from tasks.merge import merge
-from tasks.prepare import BatchLimits, PreparedBatch, prepare
+from tasks.prepare import BatchLimits, PreparedBatch, prepare, timed
 from tasks.publish import publish, record_failure, record_unchanged
 from tasks.report import report
 from tasks.stage import stage, stage_deleted
@@ -160,18 +158,9 @@ def known_files(db: Path, root: str) -> pl.DataFrame:
         con.close()
 
 
-@contextmanager
-def timed(counters: Counter[tuple[str, str]], step: str) -> Iterator[None]:
-    started = time.perf_counter()
-    yield
-    counters[step, "milliseconds"] += round(1000 * (time.perf_counter() - started))
-
-
 def count_batch(prepared: PreparedBatch) -> Counter[tuple[str, str]]:
     outcomes, paragraphs = prepared.outcomes, prepared.paragraphs
-    counts: Counter[tuple[str, str]] = Counter(
-        {(step, "milliseconds"): ms for step, ms in prepared.milliseconds.items()}
-    )
+    counts: Counter[tuple[str, str]] = Counter(prepared.timings)
     for status, n in outcomes.group_by("status").len().iter_rows():
         counts["decode", status] += n
     loaded = outcomes.filter(pl.col("status") == "loaded")

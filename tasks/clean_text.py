@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import ftfy
 
 from tasks.encoding import QuarantineError
+from tasks.fingerprint import INVISIBLE  # the invisible characters no paragraph id depends on
 
 MOJIBAKE_ONLY = ftfy.TextFixerConfig(
     unescape_html=False,
@@ -32,7 +33,6 @@ MOJIBAKE_ONLY = ftfy.TextFixerConfig(
     normalization="NFC",
 )
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # Lines made only of these cannot be mojibake: UTF-8 misread as a single-byte code page shows
 # characters outside them (Ã, Â, Ð, ¤, Ђ, ‰, ї, ...), or else one of the SUSPECT_PAIRs: a lead
 # byte read as Ä/Ö/Ü/ß (Latin-1) or Р/С (windows-1251) before a continuation byte read as

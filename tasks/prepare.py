@@ -11,6 +11,7 @@ run records where its time went.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,25 +39,27 @@ class PreparedBatch:
     paragraphs: pl.DataFrame  # document_id, position, text, language, paragraph_id
     headers: pl.DataFrame  # document_id, title, dateline_place, agency, published_on
     document_languages: pl.DataFrame  # document_id, language
-    milliseconds: dict[str, int] = field(default_factory=dict)  # step -> time spent
+    timings: Counter[tuple[str, str]] = field(default_factory=Counter)  # (step, "milliseconds") -> time spent
 
-    @contextmanager
-    def timed(self, step: str) -> Iterator[None]:
-        started = time.perf_counter()
-        yield
-        self.milliseconds[step] = self.milliseconds.get(step, 0) + round(1000 * (time.perf_counter() - started))
+
+@contextmanager
+def timed(counters: Counter[tuple[str, str]], step: str) -> Iterator[None]:
+    """Add the time the block takes to the step's `milliseconds` counter (recorded in run_steps)."""
+    started = time.perf_counter()
+    yield
+    counters[step, "milliseconds"] += round(1000 * (time.perf_counter() - started))
 
 
 def prepare_batch(batch: pl.DataFrame, root: Path, languages: tuple[str, ...], limits: BatchLimits) -> PreparedBatch:
     empty = pl.DataFrame()
     prepared = PreparedBatch(empty, empty, empty, empty)
-    with prepared.timed("decode"):
+    with timed(prepared.timings, "decode"):
         outcomes = decode_files(batch, root, limits.file_max_bytes)
-    with prepared.timed("segment"):
+    with timed(prepared.timings, "segment"):
         prepared.outcomes, paragraphs, prepared.headers = segment_loaded(outcomes, limits.paragraph_max_chars)
-    with prepared.timed("identify_language"):
+    with timed(prepared.timings, "identify_language"):
         paragraphs, prepared.document_languages = identify_languages(paragraphs, languages)
-    with prepared.timed("fingerprint"):
+    with timed(prepared.timings, "fingerprint"):
         prepared.paragraphs = fingerprint_paragraphs(paragraphs)
     return prepared
 
