@@ -5,8 +5,9 @@
 Labels real paragraphs whose language is known by their source (Kazakh KazNERD sentences,
 German 10kGNAD articles cut into 3-sentence paragraphs, Russian corus articles) with lingua
 restricted to the default NEWSFLOW_LANGUAGES: all text, the first 300/200/120 characters, and
-low-accuracy mode; then with newsflow's own `detect_languages` (distinct texts, first
-DETECT_CHARS characters). Prints paragraphs/s, characters/s and accuracy per language, and writes
+low-accuracy mode; with CLD2 alone; then with newsflow's own `detect_languages` (CLD2 where it is
+sure, lingua the rest, distinct texts, first DETECT_CHARS characters). Prints paragraphs/s,
+characters/s, accuracy per language and agreement with lingua on all text, and writes
 bench/results/language.json.
 """
 
@@ -20,6 +21,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pycld2
 from lingua import IsoCode639_1, LanguageDetectorBuilder
 
 from flows.settings import DEFAULT_LANGUAGES
@@ -46,7 +48,9 @@ def labelled_paragraphs(count: int) -> tuple[list[str], list[str]]:
     return [label for label, _ in pairs], [text for _, text in pairs]
 
 
-def measure(name: str, label: Callable[[list[str]], list[str]], texts: list[str], truth: list[str]) -> dict:
+def measure(
+    name: str, label: Callable[[list[str]], list[str]], texts: list[str], truth: list[str], reference: list[str]
+) -> tuple[dict, list[str]]:
     label(texts[:100])  # warm up: models load lazily
     started = time.perf_counter()
     found = label(texts)
@@ -62,7 +66,8 @@ def measure(name: str, label: Callable[[list[str]], list[str]], texts: list[str]
         "paragraphs_per_s": round(len(texts) / seconds),
         "mchars_per_s": round(sum(map(len, texts)) / seconds / 1e6, 2),
         "accuracy": accuracy,
-    }
+        "agrees_with_lingua": round(sum(map(str.__eq__, found, reference or found)) / len(found), 4),
+    }, found
 
 
 def lingua_variant(cut: int | None, low_accuracy: bool = False) -> Callable[[list[str]], list[str]]:
@@ -76,13 +81,25 @@ def lingua_variant(cut: int | None, low_accuracy: bool = False) -> Callable[[lis
     return label
 
 
+def cld2_alone(texts: list[str]) -> list[str]:
+    found = []
+    for text in texts:
+        try:
+            found.append(pycld2.detect(text)[2][0][1])
+        except pycld2.error:
+            found.append("und")
+    return found
+
+
 def variants() -> list[tuple[str, Callable[[list[str]], list[str]]]]:
     return [
-        ("lingua, all text", lingua_variant(None)),
+        ("lingua, all text", lingua_variant(None)),  # first: the reference the others are compared to
         ("lingua, first 300 chars", lingua_variant(300)),
         ("lingua, first 200 chars", lingua_variant(200)),
         ("lingua, first 120 chars", lingua_variant(120)),
         ("lingua low accuracy, all text", lingua_variant(None, low_accuracy=True)),
+        ("CLD2 alone, all text", cld2_alone),
+        ("newsflow detect_languages", lambda texts: detect_languages(texts, DEFAULT_LANGUAGES)),
     ]
 
 
@@ -91,13 +108,16 @@ def main() -> None:
     parser.add_argument("--paragraphs", type=int, default=20_000)
     args = parser.parse_args()
     truth, texts = labelled_paragraphs(args.paragraphs)
-    rows = [measure(name, label, texts, truth) for name, label in variants()]
-    rows.append(measure("newsflow detect_languages", lambda t: detect_languages(t, DEFAULT_LANGUAGES), texts, truth))
+    rows, reference = [], []
+    for name, label in variants():
+        row, found = measure(name, label, texts, truth, reference)
+        rows.append(row)
+        reference = reference or found
     print(f"{len(texts)} paragraphs, {sum(map(len, texts)) / 1e6:.2f} M characters, {platform.node()}")
     for row in rows:
         print(
             f"{row['variant']:32} {row['seconds']:7.2f} s {row['paragraphs_per_s']:7d} par/s "
-            f"{row['mchars_per_s']:5.2f} Mchar/s  {row['accuracy']}"
+            f"{row['mchars_per_s']:5.2f} Mchar/s  {row['accuracy']} agrees {row['agrees_with_lingua']}"
         )
     out = REPO / "bench" / "results" / "language.json"
     out.write_text(json.dumps({"paragraphs": len(texts), "rows": rows}, indent=2) + "\n", encoding="utf-8")

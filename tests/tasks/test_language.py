@@ -2,7 +2,7 @@ import polars as pl
 import pytest
 
 from flows.settings import DEFAULT_LANGUAGES
-from tasks.language import UNDETERMINED, LanguageConfigError, detect_languages, identify_languages
+from tasks.language import UNDETERMINED, LanguageConfigError, cld2_language, detect_languages, identify_languages
 from tasks.segment import segment_documents
 from tests.corpus import GERMAN_SEED, KAZAKH_SEEDS, RUSSIAN_SEEDS, SEEDS
 
@@ -41,3 +41,17 @@ def test_paragraphs_without_letters_are_undetermined() -> None:
 def test_bad_language_settings_are_named(languages: tuple[str, ...]) -> None:
     with pytest.raises(LanguageConfigError, match="NEWSFLOW_LANGUAGES"):
         detect_languages(["Hallo"], languages)
+
+
+def test_cld2_answers_only_when_sure_and_configured() -> None:
+    german = "Die Bundesregierung hat am Mittwoch ein neues Gesetz zur Förderung erneuerbarer Energien beschlossen."
+    assert cld2_language(german, DEFAULT_LANGUAGES) == "de"
+    assert cld2_language(german, ("kk", "ru")) is None  # not a configured language: lingua decides
+    assert cld2_language("Ok", DEFAULT_LANGUAGES) is None  # too short to be reliable
+    assert cld2_language("\ud800 lone surrogate", DEFAULT_LANGUAGES) is None
+
+
+def test_what_cld2_leaves_lingua_labels_within_the_configured_languages() -> None:
+    ukrainian = "Верховна Рада ухвалила закон про державний бюджет на наступний рік у другому читанні."
+    assert cld2_language(ukrainian, ("kk", "ru")) is None
+    assert detect_languages([ukrainian, "Ok"], ("kk", "ru")) == ["ru", UNDETERMINED]  # Latin fits neither
