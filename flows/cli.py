@@ -50,13 +50,23 @@ def run(
     ] = False,
 ) -> None:
     """Ingest the articles under SOURCE into the warehouse and print what the run did."""
+    from flows.unchanged import CHECK_ERRORS, check_unchanged
+
+    try:
+        settings = Settings.load(db=db, source=source)
+        unchanged = check_unchanged(settings, wait=wait)  # without Prefect: most scheduled runs end here
+    except CHECK_ERRORS as exc:
+        raise fail(str(exc)) from None
+    if unchanged is not None:
+        out.print(unchanged)
+        return
     from flows.prefect_server import EmbeddedPrefectServer
 
     with EmbeddedPrefectServer() as server:  # boots on the other core while the imports below run
         from flows.run import INGEST_ERRORS, RunFailedError, run_ingest
 
         try:
-            summary = run_ingest(Settings.load(db=db, source=source), server, wait=wait)
+            summary = run_ingest(settings, server, wait=wait)
         except RunFailedError as exc:
             if len(exc.args) > 1:
                 out.print(exc.args[1])

@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
-from prefect import flow, get_run_logger
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 from prefect.states import Failed, State
@@ -24,10 +25,10 @@ from prefect.states import Failed, State
 from expectations.config import QualityConfig, data_docs_index
 from flows.settings import DEFAULT_FILE_MAX_BYTES
 from tasks.dedup import dedup
-from tasks.discover import KNOWN_SCHEMA, discover, plan_batches
+from tasks.discover import NOTHING_READ, count_files, find_changes, has_work, plan_batches
 from tasks.merge import merge
 from tasks.prepare import BatchLimits, PreparedBatch, prepare, timed
-from tasks.publish import publish, record_failure, record_unchanged
+from tasks.publish import publish, record_failure
 from tasks.report import report
 from tasks.stage import stage, stage_deleted
 from tasks.validate import validate
@@ -44,12 +45,8 @@ BATCH_MAX_BYTES = 64 * 2**20
 # Batches prepared ahead of the one being staged: enough to keep two cores (or a cluster's workers)
 # busy, few enough that memory holds only this many batches.
 BATCHES_IN_FLIGHT = 3
-NOTHING_READ = pl.DataFrame(schema={"source_path": pl.String, "status": pl.String})
-KNOWN_FILES = """
-SELECT source_path, size_bytes, mtime_ns, content_hash, status
-FROM core.source_files
-WHERE source_root = ?
-"""
+
+discover = task(name="discover", cache_policy=NO_CACHE)(find_changes)
 
 
 @flow(name="ingest")
@@ -64,17 +61,16 @@ def ingest_flow(
 ) -> dict[str, int] | State:
     """Bring the warehouse at `db` up to date with the articles under `source`.
 
-    Returns the run's counts, or a Failed state naming the critical expectations that failed.
+    Returns the run's counts, or a Failed state naming the critical expectations that failed. A
+    folder with nothing new to read or delete is skipped: the counts say `skipped`, and the
+    warehouse file is not touched (it was validated when it was published).
     """
     root = str(source)
     started_at = datetime.now(UTC)
     with WriterLock(db, wait=wait):
-        plan, deleted = discover(source, known_files(db, root))
-        if plan.filter(pl.col("action") == "read").is_empty() and deleted.is_empty():
-            # Nothing changed: the published warehouse was validated when it was published.
-            counts = record_unchanged(db, flow_run.id, root, count_files(plan, NOTHING_READ, deleted))
-            report(counts["run_id"], counts, [], None)
-            return counts
+        plan, deleted = discover(source, db)
+        if not has_work(plan, deleted):
+            return count_files(plan, NOTHING_READ, deleted) | {"skipped": 1}
         candidate = open_candidate(db)
         try:
             limits = BatchLimits(file_max_bytes, paragraph_max_chars)
@@ -147,17 +143,6 @@ def load_candidate(
     return run_id, counts
 
 
-def known_files(db: Path, root: str) -> pl.DataFrame:
-    """What the published warehouse knows of the files under `root` (the candidate is its copy)."""
-    if not db.exists():
-        return pl.DataFrame(schema=KNOWN_SCHEMA)
-    con = connect(db, read_only=True)
-    try:
-        return con.execute(KNOWN_FILES, [root]).pl().cast(KNOWN_SCHEMA)
-    finally:
-        con.close()
-
-
 def count_batch(prepared: PreparedBatch) -> Counter[tuple[str, str]]:
     outcomes, paragraphs = prepared.outcomes, prepared.paragraphs
     counts: Counter[tuple[str, str]] = Counter(prepared.timings)
@@ -171,27 +156,3 @@ def count_batch(prepared: PreparedBatch) -> Counter[tuple[str, str]]:
     for language, n in paragraphs.group_by("language").len().iter_rows():
         counts["identify_language", language] += n
     return counts
-
-
-def count_files(plan: pl.DataFrame, read_statuses: pl.DataFrame, deleted: pl.DataFrame) -> dict[str, int]:
-    """Every file seen ends as exactly one of loaded, unchanged or quarantined.
-
-    A file not read, or read and found byte-identical, keeps the status it had: a quarantined file
-    stays quarantined until its bytes change.
-    """
-    final = plan.join(read_statuses, on="source_path", how="left", suffix="_now").select(
-        pl.when(pl.col("status_now").is_in(["loaded", "quarantined"]))
-        .then(pl.col("status_now"))
-        .when(pl.col("status") == "quarantined")
-        .then(pl.lit("quarantined"))
-        .otherwise(pl.lit("unchanged"))
-        .alias("final")
-    )
-    by_status = dict(final.group_by("final").len().iter_rows())
-    return {
-        "files_seen": plan.height,
-        "files_loaded": by_status.get("loaded", 0),
-        "files_unchanged": by_status.get("unchanged", 0),
-        "files_quarantined": by_status.get("quarantined", 0),
-        "files_deleted": deleted.height,
-    }

@@ -2,6 +2,8 @@
 
 A file is read in full only when it is new or its size or modification time changed since the
 run that last read it (the rule make and rsync use); everything else is `unchanged` from a stat.
+Discovery needs no orchestrator, so `newsflow run` asks it first and answers a folder with
+nothing new without starting Prefect at all (flows/unchanged.py).
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ import stat
 from pathlib import Path
 
 import polars as pl
-from prefect import task
-from prefect.cache_policies import NO_CACHE
+
+from warehouse.connection import connect
 
 FOUND_SCHEMA = {"source_path": pl.String, "size_bytes": pl.Int64, "mtime_ns": pl.Int64, "problem": pl.String}
 KNOWN_SCHEMA = {
@@ -23,6 +25,12 @@ KNOWN_SCHEMA = {
     "content_hash": pl.String,
     "status": pl.String,
 }
+NOTHING_READ = pl.DataFrame(schema={"source_path": pl.String, "status": pl.String})
+KNOWN_FILES = """
+SELECT source_path, size_bytes, mtime_ns, content_hash, status
+FROM core.source_files
+WHERE source_root = ?
+"""
 FILE_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
               (stat.S_ISBLK, "a block device"))  # fmt: skip
 
@@ -42,8 +50,7 @@ def list_files(root: Path) -> pl.DataFrame:
         raise SourceFolderError(f"{root}: no such folder; pass --source or set NEWSFLOW_SOURCE to a folder of articles")
     rows: list[tuple[str, int | None, int | None, str | None]] = []
 
-    def add(path: Path, problem: str | None, status: os.stat_result | None = None) -> None:
-        name = path.relative_to(root).as_posix()
+    def add(name: str, path: str, problem: str | None, status: os.stat_result | None = None) -> None:
         try:
             name.encode("utf-8")
         except UnicodeEncodeError:
@@ -51,46 +58,54 @@ def list_files(root: Path) -> pl.DataFrame:
             problem = "file name is not valid UTF-8 (its bytes are shown as \\xNN): rename it in UTF-8"
         if status is None:
             try:
-                status = path.lstat()
+                status = os.lstat(path)
             except OSError:
                 return  # vanished since the listing: not there to account for
         rows.append((name, status.st_size, status.st_mtime_ns, problem))
 
-    folders_listed = {folder_key(root.stat()): root}
+    top = str(root)
+    folders_listed = {folder_key(root.stat()): ""}
+
+    def relative(path: str) -> str:
+        return path[len(top) + 1 :].replace(os.sep, "/")
 
     def unreadable_folder(error: OSError) -> None:
-        add(Path(error.filename), f"unreadable folder: {error.strerror}")
+        add(relative(error.filename), error.filename, f"unreadable folder: {error.strerror}")
 
-    for folder, subfolders, names in os.walk(root, followlinks=True, onerror=unreadable_folder):
+    # Strings and os.stat, not Path objects, per file: a run with nothing new lists and stats every
+    # file, and this loop is its cost: about half the time of Path objects.
+    for folder, subfolders, names in os.walk(top, followlinks=True, onerror=unreadable_folder):
+        prefix = relative(folder + os.sep)
         kept = []
         # Real folders first, so a symlink to one is the duplicate, not the folder itself.
         for name in sorted((d for d in subfolders if not d.startswith(".")), key=lambda d: (is_link(folder, d), d)):
-            path = Path(folder, name)
+            path = os.path.join(folder, name)  # noqa: PTH118 - see the comment above the loop
             try:
-                key = folder_key(path.stat())
+                key = folder_key(os.stat(path))  # noqa: PTH116
             except OSError:
                 continue  # vanished since the listing
             if key in folders_listed:
-                first = folders_listed[key].relative_to(root).as_posix() or "."
-                add(path, f"symlink loop: this folder is already listed as {first}; its files are read there")
+                first = folders_listed[key] or "."
+                problem = f"symlink loop: this folder is already listed as {first}; its files are read there"
+                add(prefix + name, path, problem)
                 continue
-            folders_listed[key] = path
+            folders_listed[key] = prefix + name
             kept.append(name)
         subfolders[:] = kept
         for name in sorted(n for n in names if not n.startswith(".")):
-            path = Path(folder, name)
+            path = os.path.join(folder, name)  # noqa: PTH118
             try:
-                status = path.stat()
+                status = os.stat(path)  # noqa: PTH116
             except OSError as exc:
                 if exc.errno == errno.ELOOP:
-                    add(path, "symlink loop: the link points back to itself through other links")
-                elif path.is_symlink():
-                    add(path, f"broken symlink: its target {path.readlink()} does not exist")
+                    add(prefix + name, path, "symlink loop: the link points back to itself through other links")
+                elif Path(path).is_symlink():
+                    add(prefix + name, path, f"broken symlink: its target {Path(path).readlink()} does not exist")
                 else:
-                    add(path, f"unreadable: {exc.strerror}")
+                    add(prefix + name, path, f"unreadable: {exc.strerror}")
                 continue
             kind = next((kind for is_kind, kind in FILE_KINDS if is_kind(status.st_mode)), None)
-            add(path, f"not a regular file: {kind}" if kind else None, None if kind else status)
+            add(prefix + name, path, f"not a regular file: {kind}" if kind else None, None if kind else status)
     return pl.DataFrame(rows, schema=FOUND_SCHEMA, orient="row")
 
 
@@ -143,6 +158,46 @@ def plan_reads(found: pl.DataFrame, known: pl.DataFrame) -> tuple[pl.DataFrame, 
     )
 
 
-@task(name="discover", cache_policy=NO_CACHE)
-def discover(root: Path, known: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    return plan_reads(list_files(root), known)
+def known_files(db: Path, root: Path) -> pl.DataFrame:
+    """What the published warehouse knows of the files under `root` (a run's candidate is its copy)."""
+    if not db.exists():
+        return pl.DataFrame(schema=KNOWN_SCHEMA)
+    con = connect(db, read_only=True)
+    try:
+        return con.execute(KNOWN_FILES, [str(root)]).pl().cast(KNOWN_SCHEMA)
+    finally:
+        con.close()
+
+
+def find_changes(root: Path, db: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(plan, deleted) of `root` against the published warehouse at `db`: see plan_reads."""
+    return plan_reads(list_files(root), known_files(db, root))
+
+
+def has_work(plan: pl.DataFrame, deleted: pl.DataFrame) -> bool:
+    """Whether a run must read or delete anything; a run without work leaves the warehouse untouched."""
+    return not deleted.is_empty() or (plan["action"] == "read").any()
+
+
+def count_files(plan: pl.DataFrame, read_statuses: pl.DataFrame, deleted: pl.DataFrame) -> dict[str, int]:
+    """Every file seen ends as exactly one of loaded, unchanged or quarantined.
+
+    A file not read, or read and found byte-identical, keeps the status it had: a quarantined file
+    stays quarantined until its bytes change.
+    """
+    final = plan.join(read_statuses, on="source_path", how="left", suffix="_now").select(
+        pl.when(pl.col("status_now").is_in(["loaded", "quarantined"]))
+        .then(pl.col("status_now"))
+        .when(pl.col("status") == "quarantined")
+        .then(pl.lit("quarantined"))
+        .otherwise(pl.lit("unchanged"))
+        .alias("final")
+    )
+    by_status = dict(final.group_by("final").len().iter_rows())
+    return {
+        "files_seen": plan.height,
+        "files_loaded": by_status.get("loaded", 0),
+        "files_unchanged": by_status.get("unchanged", 0),
+        "files_quarantined": by_status.get("quarantined", 0),
+        "files_deleted": deleted.height,
+    }

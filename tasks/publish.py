@@ -19,10 +19,8 @@ from warehouse.runs import (
     copy_run,
     finish_run,
     record_counters,
-    record_counts,
     record_failed_run,
     record_quality,
-    start_run,
 )
 from warehouse.snapshot import discard, open_candidate, swap_in
 from warehouse.transaction import transaction
@@ -70,21 +68,6 @@ def publish_run(
     return message
 
 
-def record_unchanged_run(db: Path, flow_run_id: str | None, source_root: str, file_counts: dict[str, int]) -> dict:
-    """A run that found nothing to read or delete: only its record is added; nothing to validate."""
-    recorded: dict[str, int] = {}
-
-    def write(published: duckdb.DuckDBPyConnection) -> None:
-        run_id = start_run(published, flow_run_id, source_root)
-        counts = file_counts | {"paragraphs_read": 0, "paragraphs_unique": 0, "paragraphs_new": 0}
-        record_counts(published, run_id, counts, {})
-        finish_run(published, run_id, "completed", None)
-        recorded.update(counts, run_id=run_id)
-
-    amend_published(db, write)
-    return recorded
-
-
 def record_failure(db: Path, flow_run_id: str | None, source_root: str, started_at: datetime, message: str) -> None:
     """A run that broke before its gate leaves the published data as it was, and a `failed` row."""
     amend_published(db, lambda published: record_failed_run(published, flow_run_id, source_root, started_at, message))
@@ -106,4 +89,3 @@ def amend_published(db: Path, write: Callable[[duckdb.DuckDBPyConnection], None]
 
 
 publish = task(name="publish", cache_policy=NO_CACHE)(publish_run)
-record_unchanged = task(name="record_unchanged", cache_policy=NO_CACHE)(record_unchanged_run)

@@ -6,6 +6,8 @@ import csv
 import io
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -121,10 +123,13 @@ def release(holder: subprocess.Popen[str]) -> None:
     holder.communicate()
 
 
-def test_a_run_publishes_while_a_reader_holds_the_warehouse(db: Path) -> None:
+def test_a_run_publishes_while_a_reader_holds_the_warehouse(db: Path, tmp_path: Path) -> None:
+    articles = tmp_path / "articles"
+    shutil.copytree(REPO / "seeds", articles)
+    (articles / "new.txt").write_text("Ein neuer Absatz über die Zusammenarbeit.\n", encoding="utf-8")
     reader = hold("import duckdb, sys, time; c = duckdb.connect(sys.argv[1], read_only=True)", str(db))
     try:
-        result = newsflow("run", "--db", str(db))
+        result = newsflow("run", "--source", str(articles), "--db", str(db))
         assert result.returncode == 0, result.stderr
         assert "completed" in result.stdout
         assert newsflow("sql", "SELECT count(*) FROM runs", "--db", str(db), "--format", "csv").stdout.split() == [
@@ -132,6 +137,17 @@ def test_a_run_publishes_while_a_reader_holds_the_warehouse(db: Path) -> None:
         ]  # fmt: skip
     finally:
         release(reader)
+
+
+def test_a_run_with_nothing_new_needs_no_prefect_and_leaves_the_file_untouched(db: Path) -> None:
+    before = (db.stat().st_mtime_ns, db.read_bytes())
+    # Nothing listens on port 9: had the run asked Prefect anything, it would have failed.
+    result = newsflow("run", "--db", str(db), env=os.environ | {"PREFECT_API_URL": "http://127.0.0.1:9/api"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"nothing changed since run \d+ \(completed, ", result.stdout), result.stdout
+    assert "seen 5 = loaded 0 + unchanged 5 + quarantined 0" in result.stdout
+    assert "the warehouse by language" in result.stdout
+    assert (db.stat().st_mtime_ns, db.read_bytes()) == before
 
 
 def test_a_second_writer_fails_fast_with_one_line(db: Path) -> None:

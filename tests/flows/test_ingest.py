@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -80,19 +81,41 @@ def test_the_run_is_recorded_with_its_prefect_flow_run(articles: Path, tmp_path:
     assert steps[("dedup", "repeats_in_document")] == 4
 
 
-def test_a_second_run_over_unchanged_files_changes_nothing_but_its_runs_row(articles: Path, tmp_path: Path) -> None:
+def test_a_second_run_over_unchanged_files_is_skipped_and_does_not_touch_the_warehouse(
+    articles: Path, tmp_path: Path
+) -> None:
     db = tmp_path / "w.duckdb"
     ingest(articles, db)
-    before = snapshot(db)
+    before = (db.stat().st_mtime_ns, db.read_bytes())
 
     counts = ingest(articles, db)
 
-    assert snapshot(db) == before
-    assert (counts["files_seen"], counts["files_unchanged"], counts["files_loaded"]) == (5, 5, 0)
-    assert counts["paragraphs_read"] == 0
-    assert query(db, "SELECT run_id, status FROM runs ORDER BY run_id") == [(1, "completed"), (2, "completed")]
-    # Nothing was read: the decode step counted no file in run 2.
-    assert query(db, "SELECT count(*) FROM run_steps WHERE run_id = 2 AND step = 'decode'") == [(0,)]
+    assert (db.stat().st_mtime_ns, db.read_bytes()) == before
+    assert counts == {
+        "files_seen": 5, "files_loaded": 0, "files_unchanged": 5, "files_quarantined": 0, "files_deleted": 0,
+        "skipped": 1,
+    }  # fmt: skip
+    assert query(db, "SELECT run_id, status FROM runs ORDER BY run_id") == [(1, "completed")]
+
+
+def test_a_touched_file_is_read_again_and_only_its_new_stat_recorded(articles: Path, tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    ingest(articles, db)
+    before = snapshot(db)
+    touched = articles / RUSSIAN_SEED
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 10**9))
+
+    counts = ingest(articles, db)
+
+    assert "skipped" not in counts
+    assert (counts["files_loaded"], counts["files_unchanged"], counts["paragraphs_read"]) == (0, 5, 0)
+    assert {t: rows for t, rows in snapshot(db).items() if t != "source_files"} == {
+        t: rows for t, rows in before.items() if t != "source_files"
+    }
+    [(mtime,)] = query(db, "SELECT mtime_ns FROM core.source_files WHERE source_path = ?", [RUSSIAN_SEED])
+    assert mtime == touched.stat().st_mtime_ns
+    # Read once more now, it is skipped: the new stat was recorded.
+    assert ingest(articles, db)["skipped"] == 1
 
 
 def test_a_copy_under_a_new_name_is_all_duplicates_of_the_earlier_document(articles: Path, tmp_path: Path) -> None:

@@ -1,0 +1,118 @@
+"""What `newsflow run` prints: the run's counts, the warehouse by language, quarantined files.
+
+No Prefect here: a run with nothing to do is answered without the orchestrator (flows/unchanged.py).
+"""
+
+from __future__ import annotations
+
+import duckdb
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+
+from flows.settings import Settings
+
+LANGUAGE_SUMMARY = """
+SELECT language, articles, paragraphs_read, paragraphs_unique, repeats_in_document,
+       duplicates_of_earlier_documents, duplicate_ratio
+FROM language_summary
+"""
+QUARANTINE_SHOWN = 20
+QUARANTINED = "SELECT source_path, reason FROM quarantine WHERE source_root = ? ORDER BY source_path"
+RUN_COLUMNS = (
+    "run_id", "status", "message", "files_seen", "files_loaded", "files_unchanged", "files_quarantined",
+    "files_deleted", "paragraphs_read", "paragraphs_unique", "paragraphs_new",
+)  # fmt: skip
+THIS_RUN = f"SELECT {', '.join(RUN_COLUMNS)} FROM runs WHERE flow_run_id = ?"
+LAST_RUN = "SELECT run_id, status, finished_at FROM runs WHERE source_root = ? ORDER BY run_id DESC LIMIT 1"
+QUALITY = """
+SELECT suite, expectation, severity, success, unexpected_count FROM quality_results
+WHERE run_id = ? ORDER BY success, severity, suite, expectation
+"""
+
+
+def summarize_run(con: duckdb.DuckDBPyConnection, settings: Settings, flow_run_id: str, elapsed: float) -> Group | None:
+    """The summary of the run recorded under `flow_run_id`, or None if it recorded nothing."""
+    run = con.execute(THIS_RUN, [flow_run_id]).fetchone()
+    if run is None:
+        return None
+    quality = con.execute(QUALITY, [run[0]]).fetchall()
+    return summarize(settings, dict(zip(RUN_COLUMNS, run, strict=True)), elapsed, con, quality)
+
+
+def summarize_unchanged(
+    con: duckdb.DuckDBPyConnection, settings: Settings, file_counts: dict[str, int], elapsed: float
+) -> Group:
+    """The summary of a run that found nothing to read or delete, and so wrote nothing."""
+    last = con.execute(LAST_RUN, [str(settings.source)]).fetchone()
+    since = f"run {last[0]} ({last[1]}, {last[2]:%Y-%m-%d %H:%M:%S %Z})" if last else "the last run"
+    c = file_counts
+    lines = [
+        Text.assemble(
+            ("nothing changed", "bold green"),
+            f" since {since}; checked in {elapsed:.1f} s: {settings.source} -> {settings.db}",
+        ),
+        Text(
+            f"files       seen {c['files_seen']} = loaded 0 + unchanged {c['files_unchanged']}"
+            f" + quarantined {c['files_quarantined']}; deleted 0"
+        ),
+        Text("warehouse   not touched: no run was recorded, the published warehouse stands as validated"),
+    ]
+    return Group(*lines, *warehouse_parts(con, settings))
+
+
+def summarize(
+    settings: Settings,
+    run: dict[str, object],
+    elapsed: float,
+    con: duckdb.DuckDBPyConnection,
+    quality: list[tuple[str, str, str, bool, int | None]],
+) -> Group:
+    c = run
+    completed = c["status"] == "completed"
+    lines = [
+        Text.assemble(
+            (f"run {c['run_id']} {c['status']}", "bold green" if completed else "bold red"),
+            f" in {elapsed:.1f} s: {settings.source} -> {settings.db}",
+        ),
+        Text(
+            f"files       seen {c['files_seen']} = loaded {c['files_loaded']} + unchanged {c['files_unchanged']}"
+            f" + quarantined {c['files_quarantined']}; deleted {c['files_deleted']}"
+        ),
+        Text(
+            f"paragraphs  read {c['paragraphs_read']}, unique {c['paragraphs_unique']},"
+            f" new to the warehouse {c['paragraphs_new']}"
+        ),
+    ]
+    failed = [row for row in quality if not row[3]]
+    lines.append(
+        Text(
+            f"quality     {len(quality)} expectations, {len(quality) - len(failed)} passed"
+            + ("" if completed else "; nothing was published")
+        )
+    )
+    for suite, expectation, severity, _, unexpected in failed:
+        style = "bold red" if severity == "critical" else "yellow"
+        lines.append(Text.assemble((f"  {severity} ", style), f"{suite}.{expectation}: {unexpected} unexpected"))
+    return Group(*lines, *warehouse_parts(con, settings))
+
+
+def warehouse_parts(con: duckdb.DuckDBPyConnection, settings: Settings) -> list:
+    """The warehouse by language, then the files under the source that are quarantined."""
+    table = Table(
+        title="the warehouse by language", title_justify="left",
+        caption="repeats: inside the same article; copies: of a paragraph kept in an earlier article",
+        caption_justify="left",
+    )  # fmt: skip
+    for header in ("language", "articles", "paragraphs", "unique", "repeats", "copies", "dup ratio"):
+        table.add_column(header, justify="left" if header == "language" else "right")
+    for row in con.execute(LANGUAGE_SUMMARY).fetchall():
+        table.add_row(*(f"{value:.1%}" if isinstance(value, float) else str(value) for value in row))
+    parts: list = [table]
+    quarantined = con.execute(QUARANTINED, [str(settings.source)]).fetchall()
+    for path, reason in quarantined[:QUARANTINE_SHOWN]:
+        parts.append(Text.assemble(("quarantined ", "bold yellow"), f"{path}: {reason}"))
+    if len(quarantined) > QUARANTINE_SHOWN:
+        more = len(quarantined) - QUARANTINE_SHOWN
+        parts.append(Text(f"quarantined and {more} more: newsflow sql 'SELECT * FROM quarantine'", style="yellow"))
+    return parts

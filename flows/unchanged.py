@@ -1,0 +1,54 @@
+"""A run with nothing to do, answered without the orchestrator.
+
+Most scheduled runs find nothing new. Listing and stat-ing the folder and reading what the
+published warehouse knows of it (tasks/discover.py) needs neither Prefect nor a candidate copy of
+the warehouse, so `newsflow run` does that first: when no file is new, changed or deleted it
+prints the summary and stops, in a second or two, and the warehouse file is not touched. Like a
+Dagster sensor's skip, such a check is not a run and records none. Anything to do goes to the
+ingest flow, which discovers again under the writer lock (another run may have published since).
+"""
+
+from __future__ import annotations
+
+import time
+
+from rich.console import Group
+
+from flows.settings import Settings, SettingsError
+from flows.summary import summarize_unchanged
+from tasks.discover import NOTHING_READ, SourceFolderError, count_files, find_changes, has_work
+from tasks.language import LanguageConfigError, detector
+from warehouse.connection import WarehouseError, connect
+from warehouse.lock import WriterLock
+
+CHECK_ERRORS = (SettingsError, SourceFolderError, LanguageConfigError, WarehouseError)
+
+
+def check_unchanged(settings: Settings, *, wait: bool = False) -> Group | None:
+    """The summary to print if `settings.source` has nothing new for the warehouse, else None.
+
+    Bad settings and a warehouse another run is writing (unless `wait`) fail here, before anything starts.
+    """
+    started = time.perf_counter()
+    if not settings.source.is_dir():
+        raise SourceFolderError(
+            f"{settings.source}: no such folder; pass --source or set NEWSFLOW_SOURCE to a folder of articles"
+        )
+    detector(settings.languages)
+    if not wait:
+        with WriterLock(settings.db):  # fail now, not after starting the flow, if a run is writing
+            pass
+    if not settings.db.exists():
+        return None
+    plan, deleted = find_changes(settings.source, settings.db)
+    if has_work(plan, deleted):
+        return None
+    return unchanged_summary(settings, count_files(plan, NOTHING_READ, deleted), time.perf_counter() - started)
+
+
+def unchanged_summary(settings: Settings, file_counts: dict[str, int], elapsed: float) -> Group:
+    con = connect(settings.db, read_only=True)
+    try:
+        return summarize_unchanged(con, settings, file_counts, elapsed)
+    finally:
+        con.close()
