@@ -23,7 +23,7 @@ from prefect.runtime import flow_run
 from prefect.states import Failed, State
 
 from expectations.config import QualityConfig, data_docs_index
-from flows.settings import DEFAULT_FILE_MAX_BYTES
+from flows.settings import DEFAULT_FILE_MAX_BYTES, DEFAULT_MEMORY_LIMIT
 from tasks.dedup import dedup
 from tasks.discover import NOTHING_READ, count_files, find_changes, has_work, plan_batches
 from tasks.merge import merge
@@ -58,6 +58,7 @@ def ingest_flow(
     paragraph_max_chars: int = QualityConfig.paragraph_max_chars,
     file_max_bytes: int = DEFAULT_FILE_MAX_BYTES,
     wait: bool = False,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
 ) -> dict[str, int] | State:
     """Bring the warehouse at `db` up to date with the articles under `source`.
 
@@ -75,7 +76,9 @@ def ingest_flow(
         try:
             limits = BatchLimits(file_max_bytes, paragraph_max_chars)
             timings: Counter[tuple[str, str]] = Counter()  # steps that end after merge recorded the counters
-            run_id, counts = load_candidate(candidate, plan, deleted, source, languages, batch_files, limits, timings)
+            run_id, counts = load_candidate(
+                candidate, plan, deleted, source, languages, batch_files, limits, memory_limit, timings
+            )
             config = QualityConfig(languages=languages, paragraph_max_chars=paragraph_max_chars)
             with timed(timings, "validate"):
                 results = validate(candidate, run_id, config, data_docs_index(db).parent)
@@ -99,12 +102,13 @@ def load_candidate(
     languages: tuple[str, ...],
     batch_files: int,
     limits: BatchLimits,
+    memory_limit: str,
     timings: Counter[tuple[str, str]],
 ) -> tuple[int, dict[str, int]]:
     """Stage every new or changed file, decide the duplicates and merge it all into the candidate."""
     logger = get_run_logger()
     root = str(source)
-    con = connect(candidate)
+    con = connect(candidate, memory_limit=memory_limit)
     try:
         run_id = start_run(con, flow_run.id, root)
         with transaction(con):

@@ -53,6 +53,7 @@ def serve_ingest(settings: Settings, cron: str | None, interval: int | None, wai
             "paragraph_max_chars": settings.paragraph_max_chars,
             "file_max_bytes": settings.file_max_bytes,
             "wait": wait,
+            "memory_limit": settings.memory_limit,
         },
         description=f"Ingest {settings.source} into {settings.db}",
     )

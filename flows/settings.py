@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,10 @@ DEFAULT_BATCH_FILES = 500
 DEFAULT_PARAGRAPH_MAX_CHARS = 50_000
 # An article is kilobytes; a file this big is a dump or a mistake, and is quarantined unread.
 DEFAULT_FILE_MAX_BYTES = 32 * 2**20
+# DuckDB's own default is 80% of the machine's memory; the run's joins, windows and full-text
+# indexing spill to disk beyond this instead (bench/README.md: peak RSS at 1 GB of articles).
+DEFAULT_MEMORY_LIMIT = "1GB"
+MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 
 
 # Prefect and Great Expectations phone home unless told not to; newsflow never touches the network.
@@ -43,6 +48,7 @@ class Settings:
     batch_files: int
     paragraph_max_chars: int
     file_max_bytes: int
+    memory_limit: str = DEFAULT_MEMORY_LIMIT  # of DuckDB while a run writes
     dask_address: str | None = None  # flows/task_runner.py
 
     @classmethod
@@ -58,6 +64,7 @@ class Settings:
             batch_files=_positive(env, "NEWSFLOW_BATCH_FILES", DEFAULT_BATCH_FILES),
             paragraph_max_chars=_positive(env, "NEWSFLOW_PARAGRAPH_MAX_CHARS", DEFAULT_PARAGRAPH_MAX_CHARS),
             file_max_bytes=_positive(env, "NEWSFLOW_FILE_MAX_BYTES", DEFAULT_FILE_MAX_BYTES),
+            memory_limit=_memory_limit(env),
             dask_address=env.get("NEWSFLOW_DASK_ADDRESS") or None,
         )
 
@@ -67,3 +74,10 @@ def _positive(env: os._Environ[str], name: str, default: int) -> int:
     if not value.isdigit() or int(value) < 1:
         raise SettingsError(f"{name}={value!r}: use a whole number, at least 1")
     return int(value)
+
+
+def _memory_limit(env: os._Environ[str]) -> str:
+    value = env.get("NEWSFLOW_MEMORY_LIMIT", DEFAULT_MEMORY_LIMIT).strip()
+    if not MEMORY_LIMIT.fullmatch(value):
+        raise SettingsError(f"NEWSFLOW_MEMORY_LIMIT={value!r}: use a size such as 1GB or 512MB")
+    return value

@@ -24,7 +24,8 @@ class WarehouseLockedError(WarehouseError):
     """Another process holds the warehouse file."""
 
 
-def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+def connect(path: Path, *, read_only: bool = False, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse at `path`; `memory_limit` (e.g. "1GB") caps DuckDB, which spills to disk beyond it."""
     if read_only and not path.is_file():
         raise WarehouseError(f"{path}: no warehouse here yet; run `newsflow run` to build it")
     if not read_only:
@@ -40,7 +41,8 @@ def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection
                 "extension_directory": str(FTS_EXTENSION_DIR),
                 "autoinstall_known_extensions": False,
                 "autoload_known_extensions": False,
-            },
+            }
+            | ({"memory_limit": memory_limit} if memory_limit else {}),
         )
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():

@@ -189,3 +189,8 @@ def test_serve_without_a_server_says_how_to_start_one(tmp_path: Path) -> None:
         capture_output=True, text=True, env=env, cwd=REPO, timeout=120,
     )  # fmt: skip
     assert_one_line_error(result, "prefect server start --host 127.0.0.1", "PREFECT_API_URL")
+
+
+def test_a_bad_memory_limit_is_one_line(tmp_path: Path) -> None:
+    result = newsflow("run", "--db", str(tmp_path / "w.duckdb"), env=os.environ | {"NEWSFLOW_MEMORY_LIMIT": "lots"})
+    assert_one_line_error(result, "NEWSFLOW_MEMORY_LIMIT='lots'", "1GB")

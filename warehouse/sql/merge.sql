@@ -44,18 +44,25 @@ SELECT
 FROM staging.documents
 WHERE document_id NOT IN (SELECT document_id FROM core.documents);
 
--- Paragraphs never seen before, with the text of their first occurrence in this run.
+-- Paragraphs never seen before, with the text of their first occurrence in this run (by source_path,
+-- position). The first occurrence is found on fixed-size keys and its text fetched by a join: an
+-- aggregate that carried the texts (arg_min(text, ...)) could not spill and ran out of memory at 1 GB.
 INSERT INTO core.paragraphs
-SELECT
-    sp.paragraph_id,
-    arg_min(sp.text, (sd.source_path, sp.position)),
-    arg_min(sp.language, (sd.source_path, sp.position)),
-    length(arg_min(sp.text, (sd.source_path, sp.position))),
-    $run_id
-FROM staging.document_paragraphs AS sp
-JOIN staging.documents AS sd USING (document_id)
-WHERE sp.paragraph_id NOT IN (SELECT paragraph_id FROM core.paragraphs)
-GROUP BY sp.paragraph_id;
+WITH document_order AS (
+    SELECT document_id, row_number() OVER (ORDER BY source_path) AS ordinal FROM staging.documents
+),
+first_occurrences AS (
+    SELECT sp.paragraph_id, min(o.ordinal * 4294967296 + sp.position) AS first_key
+    FROM staging.document_paragraphs AS sp
+    JOIN document_order AS o USING (document_id)
+    WHERE sp.paragraph_id NOT IN (SELECT paragraph_id FROM core.paragraphs)
+    GROUP BY sp.paragraph_id
+)
+SELECT f.paragraph_id, sp.text, sp.language, length(sp.text), $run_id
+FROM first_occurrences AS f
+JOIN document_order AS o ON o.ordinal = f.first_key // 4294967296
+JOIN staging.document_paragraphs AS sp
+    ON sp.document_id = o.document_id AND sp.position = f.first_key % 4294967296;
 
 -- Occurrences of the new documents, with their dedup decision; then the changed decisions.
 INSERT INTO core.document_paragraphs
