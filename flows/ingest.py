@@ -37,7 +37,6 @@ from warehouse.lock import WriterLock
 from warehouse.runs import start_run
 from warehouse.snapshot import discard, open_candidate
 from warehouse.sql_script import run_script
-from warehouse.transaction import transaction
 
 # A batch holds at most this many bytes of files (and NEWSFLOW_BATCH_FILES files): memory stays
 # bounded by the batch, not by the folder.
@@ -111,8 +110,7 @@ def load_candidate(
     con = connect(candidate, memory_limit=memory_limit)
     try:
         run_id = start_run(con, flow_run.id, root)
-        with transaction(con):
-            run_script(con, "reset_staging")
+        run_script(con, "staging")
         to_read = plan.filter(pl.col("action") == "read")
         counters: Counter[tuple[str, str]] = Counter()
         read_statuses = [NOTHING_READ]

@@ -238,3 +238,11 @@ def test_after_any_sequence_of_changes_the_warehouse_equals_a_fresh_build(articl
     assert query(db, "SELECT * EXCLUDE (loaded_run) FROM articles ORDER BY source_path") == query(
         fresh, "SELECT * EXCLUDE (loaded_run) FROM articles ORDER BY source_path"
     )
+
+
+def test_a_run_leaves_no_staged_rows_in_the_published_warehouse(articles: Path, tmp_path: Path) -> None:
+    """Staging is the run's in-memory scratch (m004): the published file holds only what was merged."""
+    db = tmp_path / "w.duckdb"
+    ingest(articles, db)
+    assert query(db, "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'staging'") == [(0,)]
+    assert query(db, "SELECT count(*) FROM core.document_paragraphs") == [(65,)]

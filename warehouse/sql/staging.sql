@@ -1,0 +1,58 @@
+-- Staging: what the current run has read, before it is merged. A private in-memory database of the
+-- run's connection (m004): it starts empty, spills to disk past the memory limit, and is gone with
+-- the connection, so a killed run leaves nothing behind. Uniqueness comes from the plan (one row
+-- per path, one document per file); the core tables and the quality suites check it.
+
+ATTACH ':memory:' AS staging;
+
+-- Every file the run saw change: read (loaded, unchanged, quarantined) or gone (deleted).
+CREATE TABLE staging.files (
+    source_path  VARCHAR NOT NULL,
+    size_bytes   BIGINT,
+    mtime_ns     BIGINT,
+    content_hash VARCHAR,
+    encoding     VARCHAR,
+    document_id  VARCHAR,
+    status       VARCHAR NOT NULL CHECK (status IN ('loaded', 'unchanged', 'quarantined', 'deleted')),
+    reason       VARCHAR,
+    repairs      VARCHAR
+);
+
+-- One row per document version loaded by the run.
+CREATE TABLE staging.documents (
+    document_id       VARCHAR NOT NULL,
+    source_path       VARCHAR NOT NULL,
+    content_hash      VARCHAR NOT NULL,
+    encoding          VARCHAR NOT NULL,
+    title             VARCHAR,
+    language          VARCHAR NOT NULL,
+    dateline_place    VARCHAR,
+    agency            VARCHAR,
+    published_on      DATE,
+    paragraphs_raw    INTEGER NOT NULL,
+    paragraphs_unique INTEGER NOT NULL
+);
+
+-- The paragraphs of those documents, in reading order.
+CREATE TABLE staging.document_paragraphs (
+    document_id  VARCHAR NOT NULL,
+    position     INTEGER NOT NULL,
+    paragraph_id VARCHAR NOT NULL,
+    text         VARCHAR NOT NULL,
+    language     VARCHAR NOT NULL
+);
+
+-- Dedup decisions that are new or changed (warehouse/sql/dedup.sql).
+CREATE TABLE staging.occurrence_flags (
+    document_id                      VARCHAR NOT NULL,
+    position                         INTEGER NOT NULL,
+    is_repeat_in_document            BOOLEAN NOT NULL,
+    is_duplicate_of_earlier_document BOOLEAN NOT NULL,
+    kept_document_id                 VARCHAR NOT NULL,
+    kept_position                    INTEGER NOT NULL
+);
+
+-- Current documents this run replaces (changed, quarantined or deleted files).
+CREATE TABLE staging.retired_documents (
+    document_id VARCHAR NOT NULL
+);
