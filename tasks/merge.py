@@ -1,20 +1,22 @@
 """Merge: apply the staged run to the core tables of the candidate warehouse, in one transaction.
 
-Documents, paragraphs, occurrences, dedup decisions, the search index and the run's counts all
-change together or not at all. What users query changes only later, when publish swaps the
+Documents, paragraphs, occurrences, dedup decisions, the search index (the paragraphs new to it)
+and the run's counts all change together or not at all. What users query changes only later, when publish swaps the
 validated candidate in.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 
 import duckdb
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from tasks.prepare import timed
 from warehouse.runs import record_counts
-from warehouse.search import refresh_search_index
+from warehouse.search import index_new_paragraphs
 from warehouse.sql_script import run_script
 from warehouse.transaction import transaction
 
@@ -26,7 +28,6 @@ SELECT
         AS paragraphs_new
 FROM staging.document_paragraphs
 """
-CHANGES = "SELECT (SELECT count(*) FROM staging.documents) + (SELECT count(*) FROM staging.retired_documents)"
 # What the warehouse looks like after the run, kept per run for the anomaly checks (expectations/).
 WAREHOUSE_METRICS = """
 SELECT 'duplicate_ratio_ppm',
@@ -48,12 +49,12 @@ def merge_run(
     with transaction(con):
         read, unique, new = con.execute(PARAGRAPH_COUNTS).fetchone()
         counts = dict(file_counts, paragraphs_read=read, paragraphs_unique=unique, paragraphs_new=new)
-        documents_changed = con.execute(CHANGES).fetchone()[0]
         run_script(con, "merge", root=source_root, run_id=run_id)
-        if documents_changed:
-            refresh_search_index(con)
+        indexing: Counter[tuple[str, str]] = Counter()
+        with timed(indexing, "index_search"):
+            indexing["index_search", "paragraphs"] = index_new_paragraphs(con)
         metrics = {("warehouse", name): value for name, value in con.execute(WAREHOUSE_METRICS).fetchall()}
-        record_counts(con, run_id, counts, {**counters, **metrics})
+        record_counts(con, run_id, counts, {**counters, **indexing, **metrics})
     return counts
 
 

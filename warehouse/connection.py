@@ -1,7 +1,7 @@
 """Open the DuckDB warehouse: one writing process at a time, any number of readers when none writes.
 
-Writers get the schema migrated on open; every connection gets the full-text-search extension,
-which ships in the `duckdb-ext-fts` wheel so nothing is downloaded at run time.
+Writers get the schema migrated on open. No connection installs or loads an extension: nothing is
+downloaded at run time (full-text search is newsflow's own tables, warehouse/search.py).
 """
 
 from __future__ import annotations
@@ -9,11 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-import duckdb_ext
 
 from warehouse.migrate import migrate
-
-FTS_EXTENSION_DIR = Path(next(iter(duckdb_ext.__path__))) / "extensions"
 
 
 class WarehouseError(Exception):
@@ -38,7 +35,6 @@ def connect(path: Path, *, read_only: bool = False, memory_limit: str | None = N
             str(path),
             read_only=read_only,
             config={
-                "extension_directory": str(FTS_EXTENSION_DIR),
                 "autoinstall_known_extensions": False,
                 "autoload_known_extensions": False,
             }
@@ -51,7 +47,6 @@ def connect(path: Path, *, read_only: bool = False, memory_limit: str | None = N
                 "they write a candidate copy); close that process and try again"
             ) from exc
         raise WarehouseError(f"{path}: cannot open the warehouse ({exc}); check the path and its permissions") from exc
-    con.execute("LOAD fts")
     if not read_only:
         migrate(con)
     return con

@@ -11,8 +11,6 @@ from warehouse.connection import connect
 # Small batches, so that the seeds alone cross batch boundaries.
 TEST_BATCH_FILES = 2
 CORE_TABLES = ("source_files", "documents", "paragraphs", "document_paragraphs")
-# Not compared by warehouse_state: the full-text indexes (`fts_*` schemas, their internal ids in
-# build order) are rebuilt from `search.*`, which is.
 VOLATILE_COLUMNS = {"started_at", "finished_at", "flow_run_id", "applied_at"}
 RUN_COLUMNS = {"run_id", "first_seen_run", "last_changed_run", "loaded_run", "retired_run"}
 
@@ -63,10 +61,7 @@ def warehouse_state(db: Path) -> dict[str, list[tuple]]:
         assert all(status == "completed" for *_, status in runs), runs
         changing = [run_id for run_id, loaded, deleted, _ in runs if loaded or deleted]
         renumber = {run_id: n for n, run_id in enumerate(changing, start=1)}
-        tables = con.execute(
-            "SELECT schema_name, table_name FROM duckdb_tables()"
-            " WHERE NOT starts_with(schema_name, 'fts_') ORDER BY 1, 2"
-        ).fetchall()
+        tables = con.execute("SELECT schema_name, table_name FROM duckdb_tables() ORDER BY 1, 2").fetchall()
         snapshot = {}
         for schema, table in tables:
             cursor = con.execute(f'SELECT * FROM "{schema}"."{table}"')

@@ -10,6 +10,8 @@ import pytest
 
 from tests.corpus import GERMAN_SEED, KAZAKH_SEEDS, RUSSIAN_SEED, RUSSIAN_SEEDS
 from tests.flows.helpers import ingest, occurrences_by_path, query, snapshot
+from warehouse.connection import connect
+from warehouse.search import search_paragraphs
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 
@@ -246,3 +248,29 @@ def test_a_run_leaves_no_staged_rows_in_the_published_warehouse(articles: Path, 
     ingest(articles, db)
     assert query(db, "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'staging'") == [(0,)]
     assert query(db, "SELECT count(*) FROM core.document_paragraphs") == [(65,)]
+
+
+def test_the_search_index_grows_by_new_paragraphs_and_finds_only_current_ones(articles: Path, tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    ingest(articles, db)
+    (articles / "new.txt").write_text("Die Quokkaforschung wächst.\n\nQuokkaforschung ist beliebt.\n", encoding="utf-8")
+    (articles / RUSSIAN_SEED).unlink()
+
+    counts = ingest(articles, db)
+
+    indexed = query(
+        db, "SELECT run_id, value FROM run_steps WHERE step = 'index_search' AND counter = 'paragraphs' ORDER BY 1"
+    )
+    assert indexed == [(1, 61), (2, counts["paragraphs_new"])] and counts["paragraphs_new"] == 2
+    con = connect(db, read_only=True)
+    try:
+        found = search_paragraphs(con, "quokkaforschungen", "de").fetchall()
+        # Stemmed: "Quokkaforschungen" finds "Quokkaforschung", in both new paragraphs.
+        assert sorted((language, path, position) for _, language, path, position, *_ in found) == [
+            ("de", "new.txt", 1), ("de", "new.txt", 2),
+        ]  # fmt: skip
+        # The deleted article's paragraphs stay indexed (ids are forever) but are no longer found.
+        assert search_paragraphs(con, "президенту", "ru").fetchall() == []
+        assert con.execute("SELECT count(*) FROM search.paragraph_terms").fetchone() == (63,)
+    finally:
+        con.close()
