@@ -33,19 +33,23 @@ SNOWBALL_STEMMERS = {
 }  # fmt: skip
 TOKEN = r"[\p{L}\p{N}]+"
 # Paragraphs are tokenized this many at a time, so memory holds a slice of the run, not all of it.
-CHUNK_PARAGRAPHS = 100_000
+CHUNK_PARAGRAPHS = 50_000
 
-# Numbered in scan order, so each chunk's rows sit together and its query reads only them.
+# Keyed in scan order, so each chunk's rows sit together and its query reads only them.
 NOT_INDEXED = """
 CREATE OR REPLACE TEMP TABLE not_indexed AS
-SELECT paragraph_id, text, language, (row_number() OVER () - 1) // $chunk AS chunk
+SELECT
+    (SELECT coalesce(max(paragraph_key), 0) FROM search.paragraph_terms) + row_number() OVER () AS paragraph_key,
+    paragraph_id, text, language
 FROM core.paragraphs
 WHERE paragraph_id NOT IN (SELECT paragraph_id FROM search.paragraph_terms)
 """
-CHUNKS = "SELECT coalesce(max(chunk) + 1, 0) FROM not_indexed"
-CHUNK = "SELECT paragraph_id, text, language FROM not_indexed WHERE chunk = ?"
-INSERT_TERMS = "INSERT INTO search.terms SELECT term, paragraph_id, tf FROM new_terms"
-INSERT_PARAGRAPH_TERMS = "INSERT INTO search.paragraph_terms SELECT paragraph_id, language, terms FROM new_lengths"
+KEY_RANGE = "SELECT min(paragraph_key), max(paragraph_key) FROM not_indexed"
+CHUNK = "SELECT paragraph_key, paragraph_id, text, language FROM not_indexed WHERE paragraph_key BETWEEN ? AND ?"
+INSERT_TERMS = "INSERT INTO search.terms SELECT term, paragraph_key, tf FROM new_terms ORDER BY term"
+INSERT_PARAGRAPH_TERMS = """
+INSERT INTO search.paragraph_terms SELECT paragraph_key, paragraph_id, language, terms FROM new_lengths
+"""
 HAS_INDEX = "SELECT count(*) = 1 FROM duckdb_tables() WHERE schema_name = 'search' AND table_name = 'paragraph_terms'"
 CURRENT_LANGUAGES = """
 SELECT DISTINCT p.language
@@ -66,10 +70,11 @@ stats AS (
     GROUP BY language
 ),
 hits AS (
-    SELECT t.paragraph_id, pt.language, pt.terms, t.term, t.tf
+    SELECT pt.paragraph_id, pt.language, pt.terms, t.term, t.tf
     FROM search.terms AS t
-    JOIN search.paragraph_terms AS pt USING (paragraph_id)
+    JOIN search.paragraph_terms AS pt USING (paragraph_key)
     JOIN query AS q ON q.term = t.term AND q.language = pt.language
+    WHERE t.term IN (SELECT term FROM query)
 ),
 frequency AS (
     SELECT language, term, count(*) AS df FROM hits GROUP BY language, term
@@ -120,9 +125,10 @@ def tokenize(texts: pl.Expr) -> pl.Expr:
 
 
 def paragraph_terms(paragraphs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """From (paragraph_id, text, language): (term, paragraph_id, tf) and (paragraph_id, language, terms)."""
+    """From (paragraph_key, paragraph_id, text, language): (term, paragraph_key, tf) and
+    (paragraph_key, paragraph_id, language, terms)."""
     tokens = (
-        paragraphs.select("paragraph_id", "language", token=tokenize(pl.col("text")))
+        paragraphs.select("paragraph_key", "language", token=tokenize(pl.col("text")))
         .explode("token")
         .drop_nulls("token")
     )
@@ -136,10 +142,10 @@ def paragraph_terms(paragraphs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFram
         or [vocabulary.with_columns(term=pl.lit(None, pl.String))]
     )
     terms = (
-        tokens.join(stems, on=["language", "token"]).group_by("term", "paragraph_id").agg(tf=pl.len().cast(pl.Int32))
+        tokens.join(stems, on=["language", "token"]).group_by("term", "paragraph_key").agg(tf=pl.len().cast(pl.Int32))
     )
-    lengths = paragraphs.select("paragraph_id", "language").join(
-        tokens.group_by("paragraph_id").agg(terms=pl.len().cast(pl.Int32)), on="paragraph_id", how="left"
+    lengths = paragraphs.select("paragraph_key", "paragraph_id", "language").join(
+        tokens.group_by("paragraph_key").agg(terms=pl.len().cast(pl.Int32)), on="paragraph_key", how="left"
     )
     return terms, lengths.with_columns(pl.col("terms").fill_null(0))
 
@@ -147,9 +153,10 @@ def paragraph_terms(paragraphs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFram
 def index_new_paragraphs(con: duckdb.DuckDBPyConnection) -> int:
     """Add every paragraph not yet indexed (those the run saw first); returns how many were added."""
     added = 0
-    con.execute(NOT_INDEXED, {"chunk": CHUNK_PARAGRAPHS})
-    for chunk in range(con.execute(CHUNKS).fetchone()[0]):
-        new = con.execute(CHUNK, [chunk]).pl()
+    con.execute(NOT_INDEXED)
+    first, last = con.execute(KEY_RANGE).fetchone()
+    for start in range(first or 0, (last or -1) + 1, CHUNK_PARAGRAPHS):
+        new = con.execute(CHUNK, [start, start + CHUNK_PARAGRAPHS - 1]).pl()
         terms, lengths = paragraph_terms(new)
         con.register("new_terms", terms)
         con.register("new_lengths", lengths)

@@ -14,16 +14,19 @@ DROP SCHEMA IF EXISTS fts_search_paragraphs_und CASCADE;
 
 CREATE SCHEMA search;
 
--- One row per term per paragraph: the stemmed term and how often the paragraph holds it.
-CREATE TABLE search.terms (
-    term         VARCHAR NOT NULL,
-    paragraph_id VARCHAR NOT NULL,
-    tf           INTEGER NOT NULL
+-- One row per paragraph indexed: a compact key for the terms table, its language (whose stemmer
+-- made its terms) and its length in terms.
+CREATE TABLE search.paragraph_terms (
+    paragraph_key INTEGER NOT NULL,
+    paragraph_id  VARCHAR NOT NULL,
+    language      VARCHAR NOT NULL,
+    terms         INTEGER NOT NULL
 );
 
--- One row per paragraph indexed: its language (whose stemmer made its terms) and its length in terms.
-CREATE TABLE search.paragraph_terms (
-    paragraph_id VARCHAR NOT NULL,
-    language     VARCHAR NOT NULL,
-    terms        INTEGER NOT NULL
+-- One row per term per paragraph: the stemmed term and how often the paragraph holds it. Written
+-- sorted by term within each run's slice, so a query's terms touch few row groups.
+CREATE TABLE search.terms (
+    term          VARCHAR NOT NULL,
+    paragraph_key INTEGER NOT NULL,
+    tf            INTEGER NOT NULL
 );
