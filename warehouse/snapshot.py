@@ -42,3 +42,5 @@ def swap_in(candidate: Path, db: Path) -> None:
 def discard(candidate: Path) -> None:
     for path in (candidate, candidate.with_name(candidate.name + ".wal")):
         path.unlink(missing_ok=True)
+    # DuckDB's spill files (past the memory limit), left behind only if the run was killed.
+    shutil.rmtree(candidate.with_name(candidate.name + ".tmp"), ignore_errors=True)
