@@ -1,7 +1,7 @@
 """The ingest flow:
 
     discover -> prepare (decode -> segment -> language -> fingerprint) -> stage -> dedup -> merge
-             -> validate -> publish -> report
+             -> index_search -> validate -> publish -> report
 
 The flow only orchestrates. Every step is a task over a whole batch of files, so a run costs two
 tasks per batch however many files and paragraphs it reads. Batches are prepared side by side on
@@ -26,6 +26,7 @@ from expectations.config import QualityConfig, data_docs_index
 from flows.settings import DEFAULT_FILE_MAX_BYTES, DEFAULT_MEMORY_LIMIT
 from tasks.dedup import dedup
 from tasks.discover import NOTHING_READ, count_files, find_changes, has_work, plan_batches
+from tasks.index_search import index_search
 from tasks.merge import merge
 from tasks.prepare import BatchLimits, PreparedBatch, prepare, timed
 from tasks.publish import publish, record_failure
@@ -139,6 +140,8 @@ def load_candidate(
         file_counts = count_files(plan, pl.concat(read_statuses), deleted)
         with timed(timings, "merge"):
             counts = merge(con, root, run_id, file_counts, counters)
+        with timed(timings, "index_search"):
+            timings["index_search", "paragraphs"] = index_search(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()

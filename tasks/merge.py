@@ -1,22 +1,19 @@
 """Merge: apply the staged run to the core tables of the candidate warehouse, in one transaction.
 
-Documents, paragraphs, occurrences, dedup decisions, the search index (the paragraphs new to it)
-and the run's counts all change together or not at all. What users query changes only later, when publish swaps the
-validated candidate in.
+Documents, paragraphs, occurrences, dedup decisions and the run's counts all change together or
+not at all; tasks/index_search.py then adds the new paragraphs to the search index. What users
+query changes only later, when publish swaps the validated candidate in.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 
 import duckdb
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from tasks.prepare import timed
 from warehouse.runs import record_counts
-from warehouse.search import index_new_paragraphs
 from warehouse.sql_script import run_script
 from warehouse.transaction import transaction
 
@@ -50,11 +47,8 @@ def merge_run(
         read, unique, new = con.execute(PARAGRAPH_COUNTS).fetchone()
         counts = dict(file_counts, paragraphs_read=read, paragraphs_unique=unique, paragraphs_new=new)
         run_script(con, "merge", root=source_root, run_id=run_id)
-        indexing: Counter[tuple[str, str]] = Counter()
-        with timed(indexing, "index_search"):
-            indexing["index_search", "paragraphs"] = index_new_paragraphs(con)
         metrics = {("warehouse", name): value for name, value in con.execute(WAREHOUSE_METRICS).fetchall()}
-        record_counts(con, run_id, counts, {**counters, **indexing, **metrics})
+        record_counts(con, run_id, counts, {**counters, **metrics})
     return counts
 
 

@@ -24,6 +24,8 @@ import duckdb
 import polars as pl
 import Stemmer
 
+from warehouse.transaction import transaction
+
 SNOWBALL_STEMMERS = {
     "ar": "arabic", "ca": "catalan", "da": "danish", "de": "german", "el": "greek", "en": "english",
     "es": "spanish", "eu": "basque", "fi": "finnish", "fr": "french", "ga": "irish", "hi": "hindi",
@@ -151,7 +153,8 @@ def paragraph_terms(paragraphs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFram
 
 
 def index_new_paragraphs(con: duckdb.DuckDBPyConnection) -> int:
-    """Add every paragraph not yet indexed (those the run saw first); returns how many were added."""
+    """Add every paragraph not yet indexed (those the run saw first), one transaction per chunk;
+    returns how many were added."""
     added = 0
     con.execute(NOT_INDEXED)
     first, last = con.execute(KEY_RANGE).fetchone()
@@ -161,8 +164,9 @@ def index_new_paragraphs(con: duckdb.DuckDBPyConnection) -> int:
         con.register("new_terms", terms)
         con.register("new_lengths", lengths)
         try:
-            con.execute(INSERT_TERMS)
-            con.execute(INSERT_PARAGRAPH_TERMS)
+            with transaction(con):
+                con.execute(INSERT_TERMS)
+                con.execute(INSERT_PARAGRAPH_TERMS)
         finally:
             con.unregister("new_terms")
             con.unregister("new_lengths")
