@@ -33,11 +33,13 @@ MOJIBAKE_ONLY = ftfy.TextFixerConfig(
     normalization="NFC",
 )
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Most texts hold neither: one scan for both, before the two that count and remove them.
+CONTROL_OR_INVISIBLE = re.compile(f"[{CONTROL.pattern[1:-1]}{INVISIBLE.pattern[1:-1]}]")
 # Lines made only of these cannot be mojibake: UTF-8 misread as a single-byte code page shows
 # characters outside them (Ã, Â, Ð, ¤, Ђ, ‰, ї, ...), or else one of the SUSPECT_PAIRs: a lead
 # byte read as Ä/Ö/Ü/ß (Latin-1) or Р/С (windows-1251) before a continuation byte read as
 # typography ("RÄ«ga", "Р’"). A false alarm only costs the time of asking ftfy.
-PLAIN = frozenset(
+PLAIN = (
     "".join(map(chr, range(0x20, 0x7F)))
     + "\t\n"
     + "абвгдежзийклмнопрстуфхцчшщъыьэюяАБВГДЕЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯёЁ"
@@ -45,6 +47,8 @@ PLAIN = frozenset(
     + "äöüßÄÖÜ"
     + "«»„“”’–—…№\u00a0"
 )
+# One regex scan finds a character outside PLAIN 8x faster than a set's issuperset (bench/README.md).
+NOT_PLAIN = re.compile(f"[^{re.escape(PLAIN)}]")
 SUSPECT_PAIR = re.compile("[ÄÖÜßРС][„“”’–—…«»№\u00a0ёЁіІ]")
 # More control characters than this share of the text (and than a few strays): not text at all.
 BINARY_CONTROL_SHARE = 0.05
@@ -65,7 +69,7 @@ def repair_mojibake(text: str) -> str:
 
 
 def plain(text: str) -> bool:
-    return PLAIN.issuperset(text) and not SUSPECT_PAIR.search(text)
+    return not NOT_PLAIN.search(text) and not SUSPECT_PAIR.search(text)
 
 
 def clean_text(text: str) -> CleanText:
@@ -104,6 +108,8 @@ def clean_text(text: str) -> CleanText:
 
 def strip_controls(text: str) -> tuple[str, int, int]:
     """The text without control and invisible characters, and how many of each it had."""
+    if not CONTROL_OR_INVISIBLE.search(text):
+        return text, 0, 0
     text, controls = CONTROL.subn("", text)
     text, invisible = INVISIBLE.subn("", text)
     return text, controls, invisible
