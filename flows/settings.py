@@ -10,9 +10,9 @@ from pathlib import Path
 DEFAULT_DB = Path("warehouse") / "newsflow.duckdb"
 DEFAULT_SOURCE = Path("seeds")
 DEFAULT_LANGUAGES = ("de", "en", "es", "fr", "kk", "ru")
-# Each batch is a Prefect task with its own API round trips; 500-file batches made the 100 MB run
-# 46 s against 32 s with 1,000 (bench/README.md). Memory is bounded by bytes too (BATCH_MAX_BYTES).
-DEFAULT_BATCH_FILES = 1000
+# 1,000-file batches were faster at 100 MB (one run each) but at 1 GB slower (292 s against 273 s)
+# and 400 MB larger at their peak (bench/README.md). Memory is bounded by bytes too (BATCH_MAX_BYTES).
+DEFAULT_BATCH_FILES = 500
 DEFAULT_PARAGRAPH_MAX_CHARS = 50_000
 # An article is kilobytes; a file this big is a dump or a mistake, and is quarantined unread.
 DEFAULT_FILE_MAX_BYTES = 32 * 2**20
