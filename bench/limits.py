@@ -38,6 +38,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -137,6 +138,28 @@ def tree_rss(root: int) -> int:
     return rss
 
 
+def watch_tree_rss(process: subprocess.Popen) -> Callable[[], int]:
+    """Sample the summed RSS of `process` and its descendants every SAMPLE_S s until it exits.
+
+    Returns a function that waits for the last sample and gives the peak, in bytes.
+    """
+    peak = [0]
+
+    def sample() -> None:
+        while process.poll() is None:
+            peak[0] = max(peak[0], tree_rss(process.pid))
+            time.sleep(SAMPLE_S)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+
+    def result() -> int:
+        sampler.join()
+        return peak[0]
+
+    return result
+
+
 def run(label: str, source: Path, db: Path, env: dict[str, str], big_name: str | None) -> dict:
     """One `newsflow run` as a subprocess: wall time, peak RSS, exit code and what it left in the warehouse."""
     command = [str(BIN / "newsflow"), "run", "--source", str(source), "--db", str(db)]
@@ -145,18 +168,9 @@ def run(label: str, source: Path, db: Path, env: dict[str, str], big_name: str |
     print(f"{label}: {' '.join(command)}", flush=True)
     started = time.perf_counter()
     process = subprocess.Popen(timed, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    peak_tree = [0]
-
-    def sample() -> None:
-        while process.poll() is None:
-            peak_tree[0] = max(peak_tree[0], tree_rss(process.pid))
-            time.sleep(SAMPLE_S)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    peak_tree = watch_tree_rss(process)
     output = process.communicate()[0]
     wall = time.perf_counter() - started
-    sampler.join()
     if TIME.exists() and timing.exists() and timing.read_text().split():
         fields = timing.read_text().split()
         wall, peak_kb = float(fields[-2]), int(fields[-1])
@@ -167,7 +181,7 @@ def run(label: str, source: Path, db: Path, env: dict[str, str], big_name: str |
         "exit": process.returncode,
         "wall_s": round(wall, 1),
         "peak_rss_mb": round(peak_kb / 1024),
-        "tree_rss_peak_mb_sampled": round(peak_tree[0] / 2**20),
+        "tree_rss_peak_mb_sampled": round(peak_tree() / 2**20),
         "env": {k: v for k, v in env.items() if k.startswith("NEWSFLOW_")},
         "output_tail": output.strip().splitlines()[-15:],
     }

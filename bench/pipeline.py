@@ -23,7 +23,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -64,7 +63,7 @@ def newsflow_run(source: Path, db: Path, env: dict[str, str]) -> dict:
 
     A run with nothing new records no run (flows/unchanged.py): its counts come from its output.
     """
-    from limits import SAMPLE_S, tree_rss  # bench/ is this script's folder, first on sys.path
+    from limits import watch_tree_rss  # bench/ is this script's folder, first on sys.path
 
     timing = db.with_suffix(".time")
     started = time.perf_counter()
@@ -73,25 +72,16 @@ def newsflow_run(source: Path, db: Path, env: dict[str, str]) -> dict:
          str(db)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO,
     )  # fmt: skip
-    peak_tree = [0]
-
-    def sample() -> None:
-        while process.poll() is None:
-            peak_tree[0] = max(peak_tree[0], tree_rss(process.pid))
-            time.sleep(SAMPLE_S)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    peak_tree = watch_tree_rss(process)
     stdout, stderr = process.communicate()
     wall = time.perf_counter() - started
-    sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"newsflow run failed ({process.returncode}):\n{stdout[-3000:]}\n{stderr[-3000:]}")
     _, max_rss_kb = timing.read_text().split()[-2:]
     measured = {
         "seconds": round(wall, 2),
         "peak_rss_mb": round(int(max_rss_kb) / 1024),  # the largest single process (GNU time)
-        "tree_rss_peak_mb": round(peak_tree[0] / 2**20),  # newsflow and the Prefect server, summed
+        "tree_rss_peak_mb": round(peak_tree() / 2**20),  # newsflow and the Prefect server, summed
         "warehouse_mb": round(db.stat().st_size / 2**20),
     }
     if stdout.startswith("nothing changed"):
