@@ -16,7 +16,7 @@ from rich.console import Group
 
 from flows.settings import Settings, SettingsError
 from flows.summary import summarize_unchanged
-from tasks.discover import NOTHING_READ, SourceFolderError, count_files, find_changes, has_work
+from tasks.discover import NOTHING_READ, SourceFolderError, count_files, find_changes, has_work, require_folder
 from tasks.language import LanguageConfigError, detector
 from warehouse.connection import WarehouseError, connect
 from warehouse.lock import WriterLock
@@ -30,10 +30,7 @@ def check_unchanged(settings: Settings, *, wait: bool = False) -> Group | None:
     Bad settings and a warehouse another run is writing (unless `wait`) fail here, before anything starts.
     """
     started = time.perf_counter()
-    if not settings.source.is_dir():
-        raise SourceFolderError(
-            f"{settings.source}: no such folder; pass --source or set NEWSFLOW_SOURCE to a folder of articles"
-        )
+    require_folder(settings.source)
     detector(settings.languages)
     if not wait:
         with WriterLock(settings.db):  # fail now, not after starting the flow, if a run is writing

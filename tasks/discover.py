@@ -39,6 +39,11 @@ class SourceFolderError(Exception):
     """The source folder cannot be listed."""
 
 
+def require_folder(root: Path) -> None:
+    if not root.is_dir():
+        raise SourceFolderError(f"{root}: no such folder; pass --source or set NEWSFLOW_SOURCE to a folder of articles")
+
+
 def list_files(root: Path) -> pl.DataFrame:
     """Every regular file below `root`, hidden files and folders (`.name`) excepted.
 
@@ -46,8 +51,7 @@ def list_files(root: Path) -> pl.DataFrame:
     quarantine reason): broken symlinks, symlink loops, FIFOs and devices, unreadable folders,
     and names that are not UTF-8, shown with their bytes escaped (`caf\\xe9.txt`).
     """
-    if not root.is_dir():
-        raise SourceFolderError(f"{root}: no such folder; pass --source or set NEWSFLOW_SOURCE to a folder of articles")
+    require_folder(root)
     rows: list[tuple[str, int | None, int | None, str | None]] = []
 
     def add(name: str, path: str, problem: str | None, status: os.stat_result | None = None) -> None:
