@@ -7,6 +7,7 @@ import polars as pl
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from warehouse.connection import registered
 from warehouse.transaction import transaction
 
 INSERT_FILES = """
@@ -42,26 +43,18 @@ def build_documents(
 def stage_batch(
     con: duckdb.DuckDBPyConnection, outcomes: pl.DataFrame, documents: pl.DataFrame, paragraphs: pl.DataFrame
 ) -> None:
-    with transaction(con):
-        con.register("batch_files", outcomes)
-        con.register("batch_documents", documents)
-        con.register("batch_paragraphs", paragraphs)
-        try:
-            con.execute(INSERT_FILES)
-            con.execute(INSERT_DOCUMENTS)
-            con.execute(INSERT_PARAGRAPHS)
-        finally:
-            for name in ("batch_files", "batch_documents", "batch_paragraphs"):
-                con.unregister(name)
+    with (
+        transaction(con),
+        registered(con, batch_files=outcomes, batch_documents=documents, batch_paragraphs=paragraphs),
+    ):
+        con.execute(INSERT_FILES)
+        con.execute(INSERT_DOCUMENTS)
+        con.execute(INSERT_PARAGRAPHS)
 
 
 def stage_deleted(con: duckdb.DuckDBPyConnection, deleted: pl.DataFrame) -> None:
-    with transaction(con):
-        con.register("deleted_files", deleted)
-        try:
-            con.execute(INSERT_DELETED)
-        finally:
-            con.unregister("deleted_files")
+    with transaction(con), registered(con, deleted_files=deleted):
+        con.execute(INSERT_DELETED)
 
 
 @task(name="stage", cache_policy=NO_CACHE)

@@ -6,7 +6,10 @@ downloaded at run time (full-text search is newsflow's own tables, warehouse/sea
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -50,3 +53,15 @@ def connect(path: Path, *, read_only: bool = False, memory_limit: str | None = N
     if not read_only:
         migrate(con)
     return con
+
+
+@contextlib.contextmanager
+def registered(con: duckdb.DuckDBPyConnection, **frames: Any) -> Iterator[None]:
+    """Frames (Polars, Arrow) visible to SQL under the given names for the block, and then not."""
+    for name, frame in frames.items():
+        con.register(name, frame)
+    try:
+        yield
+    finally:
+        for name in frames:
+            con.unregister(name)

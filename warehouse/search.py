@@ -24,6 +24,7 @@ import duckdb
 import polars as pl
 import Stemmer
 
+from warehouse.connection import registered
 from warehouse.transaction import transaction
 
 SNOWBALL_STEMMERS = {
@@ -161,15 +162,9 @@ def index_new_paragraphs(con: duckdb.DuckDBPyConnection) -> int:
     for start in range(first or 0, (last or -1) + 1, CHUNK_PARAGRAPHS):
         new = con.execute(CHUNK, [start, start + CHUNK_PARAGRAPHS - 1]).pl()
         terms, lengths = paragraph_terms(new)
-        con.register("new_terms", terms)
-        con.register("new_lengths", lengths)
-        try:
-            with transaction(con):
-                con.execute(INSERT_TERMS)
-                con.execute(INSERT_PARAGRAPH_TERMS)
-        finally:
-            con.unregister("new_terms")
-            con.unregister("new_lengths")
+        with transaction(con), registered(con, new_terms=terms, new_lengths=lengths):
+            con.execute(INSERT_TERMS)
+            con.execute(INSERT_PARAGRAPH_TERMS)
         added += new.height
     con.execute("DROP TABLE not_indexed")
     return added
