@@ -37,7 +37,8 @@ INSERT INTO core.documents
 SELECT 'doc' || d, $root, 'article_' || d || '.txt', md5(d::VARCHAR), 'utf-8', NULL, ['de', 'kk', 'ru'][1 + d % 3],
        NULL, NULL, NULL, $per_document, $per_document, true, 1, NULL
 FROM range($documents) AS t(d);
-INSERT INTO core.document_paragraphs
+INSERT INTO core.document_paragraphs (document_id, position, paragraph_id, text_variant, is_repeat_in_document,
+                                     is_duplicate_of_earlier_document, kept_document_id, kept_position)
 SELECT 'doc' || d, p + 1, md5(CASE WHEN p = 9 AND d % 6 = 0 THEN (d * $per_document)::VARCHAR
                                    ELSE (d * $per_document + p)::VARCHAR END),
        NULL, p = 9 AND d % 6 = 0, false, 'doc' || d, CASE WHEN p = 9 AND d % 6 = 0 THEN 1 ELSE p + 1 END

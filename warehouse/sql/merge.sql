@@ -65,7 +65,10 @@ JOIN staging.document_paragraphs AS sp
     ON sp.document_id = o.document_id AND sp.position = f.first_key % 4294967296;
 
 -- Occurrences of the new documents, with their dedup decision; then the changed decisions.
-INSERT INTO core.document_paragraphs
+INSERT INTO core.document_paragraphs (
+    document_id, position, paragraph_id, text_variant, is_repeat_in_document, is_duplicate_of_earlier_document,
+    kept_document_id, kept_position
+)
 SELECT
     sp.document_id,
     sp.position,

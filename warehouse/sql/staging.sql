@@ -56,3 +56,15 @@ CREATE TABLE staging.occurrence_flags (
 CREATE TABLE staging.retired_documents (
     document_id VARCHAR NOT NULL
 );
+
+-- Near-duplicate signatures of the batches' distinct paragraphs (tasks/near_signature.py).
+CREATE TABLE staging.near_signatures (
+    paragraph_id VARCHAR NOT NULL,
+    words        INTEGER NOT NULL,
+    numbers      VARCHAR[] NOT NULL
+);
+
+CREATE TABLE staging.near_bands (
+    paragraph_id VARCHAR NOT NULL,
+    band_key     UBIGINT NOT NULL
+);

@@ -1,0 +1,94 @@
+"""Near-duplicate dedup: find, verify, cluster and flag the near copies among the paragraphs.
+
+    signature (per batch, in prepare: tasks/near_signature.py)
+    -> find     the new paragraphs' band keys joined with the persisted band index, in DuckDB
+    -> verify   candidate pairs by shingle similarity and numbers (tasks/near_verify.py)
+    -> cluster  verified pairs, refusing merges of different facts (tasks/near_cluster.py)
+    -> flag     every occurrence of a clustered paragraph: kept, near repeat, near copy (warehouse/)
+
+It runs on the candidate after merge. Only new paragraphs are signed and compared; the clusters are
+then recomputed from every verified pair among the current paragraphs (pairs are few), so a warehouse
+built run by run equals one built at once from the same files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import duckdb
+import polars as pl
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from tasks.near_cluster import cluster_pairs
+from tasks.near_signature import SIGNATURE_VERSION, NearDupConfig, sign_paragraphs
+from tasks.near_verify import measure_pairs, verify_pairs
+from warehouse import near
+from warehouse.transaction import transaction
+
+# Paragraphs signed at a time when a warehouse from before m007 (or another config) is signed again.
+SIGN_CHUNK = 50_000
+
+
+def config_label(config: NearDupConfig) -> str:
+    """What the stored index was built with: any change means signing again."""
+    return ", ".join([f"signature {SIGNATURE_VERSION}"] + [f"{key}={value}" for key, value in asdict(config).items()])
+
+
+def sign_unsigned(con: duckdb.DuckDBPyConnection, config: NearDupConfig) -> int:
+    """Stage signatures for the warehouse's paragraphs that have none (older warehouses)."""
+    signed = 0
+    while not (unsigned := near.unsigned_paragraphs(con, SIGN_CHUNK)).is_empty():
+        near.stage_signatures(con, *sign_paragraphs(unsigned, config))
+        signed += unsigned.height
+    return signed
+
+
+def find_near_duplicates(con: duckdb.DuckDBPyConnection, run_id: int, config: NearDupConfig) -> dict[str, int]:
+    """Run every near-duplicate stage on the warehouse `con` has open; returns the counters."""
+    counts: dict[str, int] = {}
+    with transaction(con):
+        counts["index_rebuilt"] = int(near.forget_if_config_changed(con, config_label(config)))
+        counts["signed_again"] = sign_unsigned(con, config)
+        last_key = near.add_staged_signatures(con, run_id)
+    candidates = verify_pairs(near.candidate_pairs(con, last_key), config)
+    copies = candidates.filter("is_near_copy")
+    counts |= {
+        "candidate_pairs": candidates.height,
+        "near_copy_pairs": copies.height,
+        "rejected_numbers": candidates.filter(~pl.col("numbers_agree")).height,
+        "rejected_similarity": candidates.filter(pl.col("numbers_agree") & ~pl.col("is_near_copy")).height,
+    }
+    with transaction(con):
+        near.record_pairs(con, copies.select("left_id", "right_id", "similarity"), run_id)
+        pairs, numbers = near.current_pairs(con)
+        groups = cluster_pairs(pairs, numbers)
+        near.flag_clusters(con, groups)
+        members = near.cluster_members(con)
+        if not members.is_empty():
+            near.record_similarity(con, measure_pairs(members).select("left_id", "similarity"))
+    counts |= {"clusters": groups["group_id"].n_unique(), "clustered_paragraphs": groups.height}
+    return counts
+
+
+near_dedup = task(name="near_dedup", cache_policy=NO_CACHE)(find_near_duplicates)
+
+
+def cluster_texts(paragraphs: pl.DataFrame, config: NearDupConfig | None = None) -> pl.DataFrame:
+    """The near-duplicate stages alone, as the pipeline runs them, over (paragraph_id, text, language):
+    (paragraph_id, cluster_id). Each paragraph is a document of its own in an in-memory warehouse
+    (bench/near_duplicates.py measures newsflow's clustering with this)."""
+    from warehouse.migrate import migrate
+    from warehouse.sql_script import run_script
+
+    config = config or NearDupConfig()
+    con = duckdb.connect(":memory:")
+    try:
+        migrate(con)
+        run_script(con, "staging")
+        near.load_standalone_paragraphs(con, paragraphs.select("paragraph_id", "text", "language"))
+        near.stage_signatures(con, *sign_paragraphs(paragraphs, config))
+        find_near_duplicates(con, 1, config)
+        return near.paragraph_clusters(con)
+    finally:
+        con.close()

@@ -1,0 +1,172 @@
+"""Near-duplicate signature: per batch, in the parallel prepare step, what the later stages need to
+find near copies of a paragraph without reading it again.
+
+    text -> skeleton -> character shingles -> MinHash (rensa) -> LSH band keys
+         -> numbers (the facts that must match)
+
+The skeleton is a lossy, language-aware normalization made only for comparing texts (ids use the
+exact normalization of tasks/fingerprint.py): case folded, ё -> е, number formats reduced to their
+value (1,5 = 1.5, 1 000 = 1,000 = 1.000, 17 % = 17%), every script romanized with one table in which
+Kazakh Cyrillic and both official Kazakh Latin alphabets (2018, 2021) meet (шаһар, şahar and shahar
+all become `sahar`), accents dropped from Latin letters, and punctuation (quotes, dashes) gone. Shingles are its
+overlapping SHINGLE_CHARS-character windows, hashed with NumPy over the whole batch at once; rensa
+turns each paragraph's shingle hashes into a MinHash, whose rows are hashed band by band into
+`bands` keys, plus one key for the skeleton's first PREFIX_CHARS characters, so that a copy with
+its last sentence cut (low Jaccard similarity, same beginning) is still found.
+
+Paragraphs under `min_words` words get no band keys: they match only exactly.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+import rensa
+import xxhash
+
+# Change any of these, the skeleton, or the band hashing, and old band keys no longer meet new ones:
+# bump SIGNATURE_VERSION; a warehouse signed with another version is signed again (warehouse/near.py).
+SIGNATURE_VERSION = f"1-rensa{rensa.RMinHash.ALGORITHM_VERSION}"
+SHINGLE_CHARS = 5
+PREFIX_CHARS = 64
+
+
+@dataclass(frozen=True)
+class NearDupConfig:
+    """One config for every near-duplicate stage: signature, find, verify, cluster.
+
+    Defaults measured on bench/near_duplicates.py's labelled set (bench/README.md).
+    """
+
+    bands: int = 20
+    rows: int = 4
+    seed: int = 20261202
+    min_words: int = 8
+    # verify: a pair is a near copy when its shingle sets have Jaccard similarity >= `jaccard`, or
+    # the smaller set lies >= `containment` inside the larger and is at least `length_ratio` of it
+    # (a copy with its end cut off; a paragraph that shares one sentence of three with another is not).
+    jaccard: float = 0.6
+    containment: float = 0.9
+    length_ratio: float = 0.5
+
+    @property
+    def num_perm(self) -> int:
+        return self.bands * self.rows
+
+
+# Every Cyrillic letter of Russian and Kazakh, and the Latin letters of the Kazakh alphabets, meet in
+# one Latin skeleton. Lossy on purpose (и, й, і and ı are all `i`; ш and sh both `s`): the skeleton only
+# decides which paragraphs to compare, and the verify stage compares them on the same skeleton.
+ROMANIZE = {
+    "а": "a", "ә": "a", "б": "b", "в": "v", "г": "g", "ғ": "g", "д": "d", "е": "e", "ж": "j", "з": "z",
+    "и": "i", "й": "i", "і": "i", "к": "k", "қ": "q", "л": "l", "м": "m", "н": "n", "ң": "n", "о": "o",
+    "ө": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ұ": "u", "ү": "u", "ф": "f", "х": "h",
+    "һ": "h", "ц": "c", "ч": "c", "ш": "s", "щ": "s", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "iu",
+    "я": "ia",
+    # Kazakh Latin: 2018 (acute accents, digraphs) and 2021 (umlauts, cedillas); ý is у in 2018.
+    "ý": "u", "ı": "i", "sh": "s", "ch": "c", "zh": "j", "ts": "c",
+    "\u0307": "",  # the dot that lower-casing İ leaves on i
+}  # fmt: skip
+# Accented Latin letters (lower case) lose their accents: ä, á, ǵ, ş, ñ, é ... -> a, a, g, s, n, e.
+ACCENTED = {
+    letter: base[0]
+    for letter in map(chr, range(0xC0, 0x250))
+    if letter.islower() and len(base := unicodedata.normalize("NFKD", letter)) > 1 and base[0].isascii()
+}
+ROMANIZE_FROM, ROMANIZE_TO = list(ACCENTED | ROMANIZE), list((ACCENTED | ROMANIZE).values())
+# Digits grouped by a space (1 000), a dot or a comma (1.000, 1,000): the group mark goes. A single
+# comma between digits is a decimal comma (1,5 -> 1.5). Dates (11.11.2025) keep their dots.
+DIGIT_GROUP = r"(\d)[ \u00a0\u202f.,](\d{3})(\D|$)"
+DECIMAL_COMMA = r"(\d),(\d)"
+NUMBER = r"\d+(?:\.\d+)*"
+
+
+def canonical_numbers(texts: pl.Expr) -> pl.Expr:
+    """The text with every number written one way, whatever its format."""
+    # Each pass removes every other group mark of a long number (1 000 000): three passes reach 10^12.
+    for _ in range(3):
+        texts = texts.str.replace_all(DIGIT_GROUP, "$1$2$3")
+    return texts.str.replace_all(DECIMAL_COMMA, "$1.$2")
+
+
+def skeleton(texts: pl.Expr) -> pl.Expr:
+    folded = canonical_numbers(texts.str.to_lowercase().str.replace_all("ё", "е"))
+    romanized = folded.str.replace_many(ROMANIZE_FROM, ROMANIZE_TO)
+    # Keep letters and digits (a decimal point between digits too); everything else separates words.
+    return romanized.str.replace_all(r"(\d)\.(\d)", "${1}d$2").str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars()
+
+
+def numbers(texts: pl.Expr) -> pl.Expr:
+    """The distinct numbers of each text by value, sorted: the facts a near copy must not change."""
+    return canonical_numbers(texts).str.extract_all(NUMBER).list.unique().list.sort()
+
+
+def splitmix64(x: np.ndarray) -> np.ndarray:
+    """A fixed 64-bit mixer (SplitMix64's finalizer): stable across releases, unlike Polars' hash()."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def shingle_hashes(skeletons: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The hashes of every SHINGLE_CHARS-character window of every text, as one flat array, and the
+    row offsets where each text's hashes start (len(skeletons) + 1 of them)."""
+    lengths = np.fromiter((len(s) for s in skeletons), dtype=np.int64, count=len(skeletons))
+    codes = np.frombuffer("".join(skeletons).encode("utf-32-le"), dtype=np.uint32)
+    windows = max(len(codes) - SHINGLE_CHARS + 1, 0)
+    # A polynomial over the window's code points, modulo 2**32 (in place: this runs over every character).
+    hashed = codes[:windows].copy()
+    for offset in range(1, SHINGLE_CHARS):
+        np.multiply(hashed, np.uint32(1_000_003), out=hashed)
+        np.add(hashed, codes[offset : offset + windows], out=hashed)
+    # Keep the windows that lie inside one text: each text's first `lengths - SHINGLE_CHARS + 1`.
+    counts = np.maximum(lengths - SHINGLE_CHARS + 1, 0)
+    keep = np.ones(windows, dtype=bool)
+    ends = np.cumsum(lengths)
+    for cut in range(1, SHINGLE_CHARS):  # windows starting within the last few characters of a text
+        crossing = ends - cut
+        keep[crossing[(crossing >= 0) & (crossing < windows)]] = False
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.uint64)
+    return splitmix64(hashed[keep].astype(np.uint64)), offsets
+
+
+def band_keys(skeletons: list[str], config: NearDupConfig) -> np.ndarray:
+    """(texts, bands + 1) band keys: a hash of each band of MinHash rows, then of the text's beginning."""
+    hashes, offsets = shingle_hashes(skeletons)
+    digests = rensa.RMinHash.digest_matrix_from_flat_token_hashes(hashes, offsets, config.num_perm, config.seed)
+    matrix = np.array(digests.to_rows(), dtype=np.uint64).reshape(len(skeletons), config.bands, config.rows)
+    with np.errstate(over="ignore"):
+        keys = np.broadcast_to(np.arange(1, config.bands + 1, dtype=np.uint64), matrix.shape[:2]).copy()
+        for row in range(config.rows):
+            keys = splitmix64(keys * np.uint64(0x9E3779B97F4A7C15) ^ matrix[:, :, row])
+    prefixes = np.fromiter(
+        (xxhash.xxh3_64_intdigest(s[:PREFIX_CHARS].encode()) for s in skeletons), dtype=np.uint64, count=len(skeletons)
+    )
+    return np.concatenate([keys, prefixes[:, None]], axis=1)
+
+
+def sign_paragraphs(paragraphs: pl.DataFrame, config: NearDupConfig) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """From (paragraph_id, text), one row per distinct paragraph_id: (paragraph_id, words, numbers),
+    and the band keys of those with at least `config.min_words` words: (paragraph_id, band_key)."""
+    distinct = paragraphs.select("paragraph_id", "text").unique("paragraph_id", keep="first", maintain_order=True)
+    signed = distinct.select(
+        "paragraph_id",
+        words=pl.col("text").str.count_matches(r"\S+").cast(pl.Int32),
+        numbers=numbers(pl.col("text")),
+        skeleton=skeleton(pl.col("text")),
+    )
+    long = signed.filter(pl.col("words") >= config.min_words)
+    keys = band_keys(long["skeleton"].to_list(), config) if long.height else np.empty((0, config.bands + 1), np.uint64)
+    bands = pl.DataFrame(
+        {
+            "paragraph_id": np.repeat(long["paragraph_id"].to_numpy(), config.bands + 1),
+            "band_key": keys.reshape(-1),
+        },
+        schema={"paragraph_id": pl.String, "band_key": pl.UInt64},
+    )
+    return signed.drop("skeleton"), bands

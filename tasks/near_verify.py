@@ -1,0 +1,73 @@
+"""Verify: of the candidate pairs that share a band key, keep the near copies.
+
+A pair is a near copy when, on the skeleton of tasks/near_signature.py,
+- its shingle sets are similar (Jaccard >= `jaccard`), or the smaller lies inside the larger
+  (containment >= `containment`) and is at least `length_ratio` of it: a copy with its last
+  sentence cut still matches, a paragraph that shares one sentence of three with another does not;
+- AND its numbers agree as values: the same, or those of one are all among those of the other (a
+  copy that lost its last sentence lost its numbers too). A paragraph that repeats yesterday's words
+  with today's exchange rate or score is a different fact, however similar its words.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from tasks.near_signature import NearDupConfig, shingle_hashes, skeleton
+
+
+def shingle_sets(texts: pl.Series) -> pl.Series:
+    """Each text's distinct shingle hashes, as a list column."""
+    hashes, offsets = shingle_hashes(texts.to_frame("text").select(skeleton(pl.col("text")))["text"].to_list())
+    counts = np.diff(offsets.astype(np.int64))
+    rows = pl.DataFrame({"row": np.repeat(np.arange(len(texts)), counts), "hash": hashes})
+    lists = rows.group_by("row").agg(pl.col("hash").unique())
+    return (
+        pl.DataFrame({"row": np.arange(len(texts))})
+        .join(lists, on="row", how="left", maintain_order="left")["hash"]
+        .fill_null([])
+    )
+
+
+def numbers_agree(left: pl.Expr, right: pl.Expr) -> pl.Expr:
+    """The numbers of one side are all among the other's (equal sets included)."""
+    return (left.list.set_difference(right).list.len() == 0) | (right.list.set_difference(left).list.len() == 0)
+
+
+def measure_pairs(pairs: pl.DataFrame) -> pl.DataFrame:
+    """From (left_id, right_id, left_text, right_text, ...): the pairs with the Jaccard similarity
+    of their shingle sets, the containment of the smaller in the larger, and their size ratio."""
+    texts = pl.concat([pairs.select(id="left_id", text="left_text"), pairs.select(id="right_id", text="right_text")])
+    texts = texts.unique("id", maintain_order=True)
+    shingles = texts.select("id", shingles=shingle_sets(texts["text"]))
+    sized = pairs.join(shingles.rename({"id": "left_id", "shingles": "left"}), on="left_id").join(
+        shingles.rename({"id": "right_id", "shingles": "right"}), on="right_id"
+    )
+    left, right = pl.col("left").list.len(), pl.col("right").list.len()
+    common = pl.col("left").list.set_intersection("right").list.len()
+    smaller, larger = pl.min_horizontal(left, right), pl.max_horizontal(left, right)
+    return sized.with_columns(
+        similarity=common / pl.max_horizontal(left + right - common, 1),
+        containment=common / pl.max_horizontal(smaller, 1),
+        ratio=smaller / pl.max_horizontal(larger, 1),
+    ).drop("left", "right")
+
+
+def verify_pairs(pairs: pl.DataFrame, config: NearDupConfig) -> pl.DataFrame:
+    """From candidate pairs (left_id, right_id, left_text, right_text, left_numbers, right_numbers):
+    (left_id, right_id, similarity, numbers_agree, is_near_copy)."""
+    if pairs.is_empty():
+        return pairs.select("left_id", "right_id").with_columns(
+            similarity=pl.lit(None, pl.Float64), numbers_agree=pl.lit(None, pl.Boolean),
+            is_near_copy=pl.lit(None, pl.Boolean),
+        )  # fmt: skip
+    measured = measure_pairs(pairs).with_columns(
+        numbers_agree=numbers_agree(pl.col("left_numbers"), pl.col("right_numbers"))
+    )
+    similar = (pl.col("similarity") >= config.jaccard) | (
+        (pl.col("containment") >= config.containment) & (pl.col("ratio") >= config.length_ratio)
+    )
+    return measured.select(
+        "left_id", "right_id", "similarity", "numbers_agree", is_near_copy=pl.col("numbers_agree") & similar
+    )

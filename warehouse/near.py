@@ -1,0 +1,193 @@
+"""The near-duplicate index in the warehouse: signatures, band keys, verified pairs and clusters
+(m007), and every statement the near-duplicate stages run (tasks/near_dedup.py decides; this writes).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from warehouse.connection import registered
+from warehouse.sql_script import run_script
+
+STORED_CONFIG = "SELECT value FROM core.warehouse_meta WHERE key = 'near_duplicate_config'"
+RECORD_CONFIG = "INSERT OR REPLACE INTO core.warehouse_meta VALUES ('near_duplicate_config', ?)"
+# A new signature config makes every stored band key and verified pair meaningless: start again.
+FORGET_INDEX = (
+    "DELETE FROM core.near_bands",
+    "DELETE FROM core.near_signatures",
+    "DELETE FROM core.near_pairs",
+)
+UNSIGNED = """
+SELECT paragraph_id, text FROM core.paragraphs
+WHERE paragraph_id NOT IN (SELECT paragraph_id FROM core.near_signatures)
+  AND paragraph_id NOT IN (SELECT paragraph_id FROM staging.near_signatures)
+ORDER BY paragraph_id
+LIMIT ?
+"""
+STAGE_SIGNATURES = "INSERT INTO staging.near_signatures BY NAME SELECT paragraph_id, words, numbers FROM new_signatures"
+STAGE_BANDS = "INSERT INTO staging.near_bands BY NAME SELECT paragraph_id, band_key FROM new_bands"
+LAST_KEY = "SELECT coalesce(max(signature_key), 0) FROM core.near_signatures"
+# Signatures of the paragraphs new to the warehouse, keyed after the last key; then their band keys.
+ADD_SIGNATURES = """
+INSERT INTO core.near_signatures
+SELECT paragraph_id, $last_key + row_number() OVER (ORDER BY paragraph_id), words, numbers, $run_id
+FROM (
+    SELECT paragraph_id, any_value(words) AS words, any_value(numbers) AS numbers
+    FROM staging.near_signatures
+    WHERE paragraph_id IN (SELECT paragraph_id FROM core.paragraphs)
+      AND paragraph_id NOT IN (SELECT paragraph_id FROM core.near_signatures)
+    GROUP BY paragraph_id
+)
+"""
+ADD_BANDS = """
+INSERT INTO core.near_bands
+SELECT DISTINCT b.band_key, s.signature_key
+FROM staging.near_bands AS b
+JOIN core.near_signatures AS s USING (paragraph_id)
+WHERE s.signature_key > $last_key
+ORDER BY b.band_key
+"""
+# Find: each new paragraph against every paragraph signed before it (old ones, and new ones with a
+# smaller key), where they share a band key. Each pair once, its smaller id on the left.
+CANDIDATES = """
+SELECT
+    least(ns.paragraph_id, os.paragraph_id) AS left_id,
+    greatest(ns.paragraph_id, os.paragraph_id) AS right_id,
+    lp.text AS left_text, rp.text AS right_text,
+    CASE WHEN ns.paragraph_id < os.paragraph_id THEN ns.numbers ELSE os.numbers END AS left_numbers,
+    CASE WHEN ns.paragraph_id < os.paragraph_id THEN os.numbers ELSE ns.numbers END AS right_numbers
+FROM (
+    SELECT DISTINCT n.signature_key AS new_key, o.signature_key AS old_key
+    FROM core.near_bands AS n
+    JOIN core.near_bands AS o ON o.band_key = n.band_key AND o.signature_key < n.signature_key
+    WHERE n.signature_key > $last_key
+) AS c
+JOIN core.near_signatures AS ns ON ns.signature_key = c.new_key
+JOIN core.near_signatures AS os ON os.signature_key = c.old_key
+JOIN core.paragraphs AS lp ON lp.paragraph_id = least(ns.paragraph_id, os.paragraph_id)
+JOIN core.paragraphs AS rp ON rp.paragraph_id = greatest(ns.paragraph_id, os.paragraph_id)
+ORDER BY left_id, right_id
+"""
+RECORD_PAIRS = "INSERT INTO core.near_pairs SELECT left_id, right_id, similarity, ? FROM verified_pairs"
+# Cluster: the verified pairs among the paragraphs of the current documents, with their numbers.
+CURRENT_PAIRS = """
+CREATE OR REPLACE TEMP TABLE current_pairs AS
+WITH current_paragraphs AS (
+    SELECT DISTINCT dp.paragraph_id
+    FROM core.document_paragraphs AS dp
+    JOIN core.documents AS d ON d.document_id = dp.document_id AND d.is_current
+)
+SELECT left_id, right_id, similarity
+FROM core.near_pairs
+WHERE left_id IN (SELECT paragraph_id FROM current_paragraphs)
+  AND right_id IN (SELECT paragraph_id FROM current_paragraphs)
+"""
+PAIRS = "SELECT left_id, right_id, similarity FROM current_pairs"
+PAIRED_NUMBERS = """
+SELECT paragraph_id, numbers FROM core.near_signatures
+WHERE paragraph_id IN (SELECT left_id FROM current_pairs UNION SELECT right_id FROM current_pairs)
+"""
+# Each clustered paragraph with the text of its cluster's canonical paragraph, to measure how close it is.
+MEMBERS = """
+SELECT c.paragraph_id AS left_id, c.cluster_id AS right_id, p.text AS left_text, k.text AS right_text
+FROM core.near_clusters AS c
+JOIN core.paragraphs AS p USING (paragraph_id)
+JOIN core.paragraphs AS k ON k.paragraph_id = c.cluster_id
+WHERE c.paragraph_id <> c.cluster_id
+"""
+RECORD_SIMILARITY = """
+UPDATE core.near_clusters AS c SET similarity = s.similarity
+FROM member_similarity AS s WHERE c.paragraph_id = s.left_id
+"""
+
+
+def forget_if_config_changed(con: duckdb.DuckDBPyConnection, config: str) -> bool:
+    """Drop the index built with another signature config (it is rebuilt from the stored texts)."""
+    stored = con.execute(STORED_CONFIG).fetchone()
+    if stored is not None and stored[0] == config:
+        return False
+    for statement in FORGET_INDEX:
+        con.execute(statement)
+    con.execute(RECORD_CONFIG, [config])
+    return stored is not None
+
+
+def unsigned_paragraphs(con: duckdb.DuckDBPyConnection, limit: int) -> pl.DataFrame:
+    """Paragraphs of the warehouse with no signature yet (it predates m007, or the config changed)."""
+    return con.execute(UNSIGNED, [limit]).pl()
+
+
+def stage_signatures(con: duckdb.DuckDBPyConnection, signatures: pl.DataFrame, bands: pl.DataFrame) -> None:
+    with registered(con, new_signatures=signatures, new_bands=bands):
+        con.execute(STAGE_SIGNATURES)
+        con.execute(STAGE_BANDS)
+
+
+def add_staged_signatures(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
+    """Move the staged signatures of new paragraphs into the index; returns the last key before them."""
+    last_key = con.execute(LAST_KEY).fetchone()[0]
+    con.execute(ADD_SIGNATURES, {"last_key": last_key, "run_id": run_id})
+    con.execute(ADD_BANDS, {"last_key": last_key})
+    return last_key
+
+
+def candidate_pairs(con: duckdb.DuckDBPyConnection, last_key: int) -> pl.DataFrame:
+    return con.execute(CANDIDATES, {"last_key": last_key}).pl()
+
+
+def record_pairs(con: duckdb.DuckDBPyConnection, pairs: pl.DataFrame, run_id: int) -> None:
+    with registered(con, verified_pairs=pairs):
+        con.execute(RECORD_PAIRS, [run_id])
+
+
+def current_pairs(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The verified pairs among current paragraphs, and those paragraphs' numbers."""
+    con.execute(CURRENT_PAIRS)
+    return con.execute(PAIRS).pl(), con.execute(PAIRED_NUMBERS).pl()
+
+
+def flag_clusters(con: duckdb.DuckDBPyConnection, groups: pl.DataFrame) -> None:
+    """Name each group by its canonical paragraph, and decide every occurrence of its members."""
+    with registered(con, near_groups=groups):
+        run_script(con, "near_flag")
+
+
+def cluster_members(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return con.execute(MEMBERS).pl()
+
+
+def record_similarity(con: duckdb.DuckDBPyConnection, similarity: pl.DataFrame) -> None:
+    with registered(con, member_similarity=similarity):
+        con.execute(RECORD_SIMILARITY)
+
+
+# A warehouse of paragraphs alone, one document each, for measuring the stages (tasks/near_dedup.py).
+STANDALONE_PARAGRAPHS = (
+    "INSERT INTO core.paragraphs SELECT paragraph_id, text, language, length(text), 1 FROM standalone",
+    """
+    INSERT INTO core.documents (document_id, source_root, source_path, content_hash, encoding, language,
+                                paragraphs_raw, paragraphs_unique, is_current, loaded_run)
+    SELECT paragraph_id, '', paragraph_id, paragraph_id, 'utf-8', language, 1, 1, true, 1 FROM standalone
+    """,
+    """
+    INSERT INTO core.document_paragraphs (document_id, position, paragraph_id, is_repeat_in_document,
+                                          is_duplicate_of_earlier_document, kept_document_id, kept_position)
+    SELECT paragraph_id, 1, paragraph_id, false, false, paragraph_id, 1 FROM standalone
+    """,
+)
+PARAGRAPH_CLUSTERS = """
+SELECT p.paragraph_id, coalesce(c.cluster_id, p.paragraph_id) AS cluster_id
+FROM core.paragraphs AS p LEFT JOIN core.near_clusters AS c USING (paragraph_id)
+ORDER BY p.paragraph_id
+"""
+
+
+def load_standalone_paragraphs(con: duckdb.DuckDBPyConnection, paragraphs: pl.DataFrame) -> None:
+    with registered(con, standalone=paragraphs):
+        for statement in STANDALONE_PARAGRAPHS:
+            con.execute(statement)
+
+
+def paragraph_clusters(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return con.execute(PARAGRAPH_CLUSTERS).pl()
