@@ -1,7 +1,7 @@
 """The ingest flow:
 
-    discover -> prepare (decode -> segment -> language -> fingerprint) -> stage -> dedup -> merge
-             -> index_search -> validate -> publish -> report
+    discover -> prepare (decode -> segment -> language -> fingerprint -> near signature) -> stage -> dedup
+             -> merge -> near_dedup -> index_search -> validate -> publish -> report
 
 The flow only orchestrates. Every step is a task over a whole batch of files, so a run costs two
 tasks per batch however many files and paragraphs it reads. Batches are prepared side by side on
@@ -28,6 +28,8 @@ from tasks.dedup import dedup
 from tasks.discover import NOTHING_READ, count_files, find_changes, has_work, plan_batches
 from tasks.index_search import index_search
 from tasks.merge import merge
+from tasks.near_config import NearDupConfig
+from tasks.near_dedup import near_dedup
 from tasks.prepare import BatchLimits, PreparedBatch, prepare, timed
 from tasks.publish import publish, record_failure
 from tasks.report import report
@@ -59,6 +61,7 @@ def ingest_flow(
     file_max_bytes: int = DEFAULT_FILE_MAX_BYTES,
     wait: bool = False,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    near: NearDupConfig = NearDupConfig(),  # noqa: B008 - frozen, so one shared default is safe
 ) -> dict[str, int] | State:
     """Bring the warehouse at `db` up to date with the articles under `source`.
 
@@ -74,7 +77,7 @@ def ingest_flow(
             return count_files(plan, NOTHING_READ, deleted) | {"skipped": 1}
         candidate = open_candidate(db)
         try:
-            limits = BatchLimits(file_max_bytes, paragraph_max_chars)
+            limits = BatchLimits(file_max_bytes, paragraph_max_chars, near)
             timings: Counter[tuple[str, str]] = Counter()  # steps that end after merge recorded the counters
             run_id, counts = load_candidate(
                 candidate, plan, deleted, source, languages, batch_files, limits, memory_limit, timings
@@ -124,7 +127,10 @@ def load_candidate(
                 in_flight.append(prepare.submit(batches.popleft(), source, languages, limits))
             prepared = in_flight.popleft().result()
             with timed(counters, "stage"):
-                stage(con, prepared.outcomes, prepared.paragraphs, prepared.headers, prepared.document_languages)
+                stage(
+                    con, prepared.outcomes, prepared.paragraphs, prepared.headers, prepared.document_languages,
+                    (prepared.signatures, prepared.bands),
+                )  # fmt: skip
             counters.update(count_batch(prepared))
             read_statuses.append(prepared.outcomes.select("source_path", "status"))
             done_bytes += prepared.outcomes["size_bytes"].fill_null(0).sum()
@@ -140,6 +146,8 @@ def load_candidate(
         file_counts = count_files(plan, pl.concat(read_statuses), deleted)
         with timed(timings, "merge"):
             counts = merge(con, root, run_id, file_counts, counters)
+        with timed(timings, "near_dedup"):
+            timings.update({("near_dedup", key): n for key, n in near_dedup(con, run_id, limits.near).items()})
         with timed(timings, "index_search"):
             timings["index_search", "paragraphs"] = index_search(con)
         con.execute("CHECKPOINT")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import asdict
 from datetime import UTC, datetime
 
 from rich.console import Group
@@ -54,6 +55,7 @@ def serve_ingest(settings: Settings, cron: str | None, interval: int | None, wai
             "file_max_bytes": settings.file_max_bytes,
             "wait": wait,
             "memory_limit": settings.memory_limit,
+            "near": asdict(settings.near),
         },
         description=f"Ingest {settings.source} into {settings.db}",
     )

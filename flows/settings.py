@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from tasks.near_config import NearDupConfig
 
 DEFAULT_DB = Path("warehouse") / "newsflow.duckdb"
 DEFAULT_SOURCE = Path("seeds")
@@ -52,6 +54,7 @@ class Settings:
     file_max_bytes: int
     memory_limit: str = DEFAULT_MEMORY_LIMIT  # of DuckDB while a run writes
     dask_address: str | None = None  # flows/task_runner.py
+    near: NearDupConfig = field(default_factory=NearDupConfig)  # near-duplicate thresholds
 
     @classmethod
     def load(cls, db: Path | None = None, source: Path | None = None) -> Settings:
@@ -68,6 +71,11 @@ class Settings:
             file_max_bytes=_positive(env, "NEWSFLOW_FILE_MAX_BYTES", DEFAULT_FILE_MAX_BYTES),
             memory_limit=_memory_limit(env),
             dask_address=env.get("NEWSFLOW_DASK_ADDRESS") or None,
+            near=NearDupConfig(
+                min_words=_positive(env, "NEWSFLOW_NEAR_MIN_WORDS", NearDupConfig.min_words),
+                jaccard=_share(env, "NEWSFLOW_NEAR_JACCARD", NearDupConfig.jaccard),
+                containment=_share(env, "NEWSFLOW_NEAR_CONTAINMENT", NearDupConfig.containment),
+            ),
         )
 
 
@@ -76,6 +84,17 @@ def _positive(env: os._Environ[str], name: str, default: int) -> int:
     if not value.isdigit() or int(value) < 1:
         raise SettingsError(f"{name}={value!r}: use a whole number, at least 1")
     return int(value)
+
+
+def _share(env: os._Environ[str], name: str, default: float) -> float:
+    value = env.get(name, str(default))
+    try:
+        share = float(value)
+    except ValueError:
+        share = -1.0
+    if not 0 < share <= 1:
+        raise SettingsError(f"{name}={value!r}: use a number above 0 and at most 1, e.g. {default}")
+    return share
 
 
 def _memory_limit(env: os._Environ[str]) -> str:

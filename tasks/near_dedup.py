@@ -21,7 +21,8 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from tasks.near_cluster import cluster_pairs
-from tasks.near_signature import SIGNATURE_VERSION, NearDupConfig, sign_paragraphs
+from tasks.near_config import NearDupConfig
+from tasks.near_signature import SIGNATURE_VERSION, sign_paragraphs
 from tasks.near_verify import measure_pairs, verify_pairs
 from warehouse import near
 from warehouse.transaction import transaction

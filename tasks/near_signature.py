@@ -20,41 +20,19 @@ Paragraphs under `min_words` words get no band keys: they match only exactly.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 import rensa
 import xxhash
 
+from tasks.near_config import NearDupConfig
+
 # Change any of these, the skeleton, or the band hashing, and old band keys no longer meet new ones:
 # bump SIGNATURE_VERSION; a warehouse signed with another version is signed again (warehouse/near.py).
 SIGNATURE_VERSION = f"1-rensa{rensa.RMinHash.ALGORITHM_VERSION}"
 SHINGLE_CHARS = 5
 PREFIX_CHARS = 64
-
-
-@dataclass(frozen=True)
-class NearDupConfig:
-    """One config for every near-duplicate stage: signature, find, verify, cluster.
-
-    Defaults measured on bench/near_duplicates.py's labelled set (bench/README.md).
-    """
-
-    bands: int = 20
-    rows: int = 4
-    seed: int = 20261202
-    min_words: int = 8
-    # verify: a pair is a near copy when its shingle sets have Jaccard similarity >= `jaccard`, or
-    # the smaller set lies >= `containment` inside the larger and is at least `length_ratio` of it
-    # (a copy with its end cut off; a paragraph that shares one sentence of three with another is not).
-    jaccard: float = 0.6
-    containment: float = 0.9
-    length_ratio: float = 0.5
-
-    @property
-    def num_perm(self) -> int:
-        return self.bands * self.rows
 
 
 # Every Cyrillic letter of Russian and Kazakh, and the Latin letters of the Kazakh alphabets, meet in

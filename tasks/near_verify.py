@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from tasks.near_signature import NearDupConfig, shingle_hashes, skeleton
+from tasks.near_config import NearDupConfig
+from tasks.near_signature import shingle_hashes, skeleton
 
 
 def shingle_sets(texts: pl.Series) -> pl.Series:

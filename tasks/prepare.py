@@ -1,6 +1,6 @@
 """Prepare: one batch of files, from bytes to language-labelled, fingerprinted paragraphs.
 
-    decode -> segment -> identify language -> fingerprint
+    decode -> segment -> identify language -> fingerprint -> near-duplicate signature
 
 Pure functions over Polars frames, as one Prefect task per batch: batches are independent, so the
 flow submits them to its task runner and they run side by side (threads by default, the workers
@@ -24,6 +24,8 @@ from prefect.cache_policies import NO_CACHE
 from tasks.decode import decode_files
 from tasks.fingerprint import fingerprint_paragraphs
 from tasks.language import identify_languages
+from tasks.near_config import NearDupConfig
+from tasks.near_signature import sign_paragraphs
 from tasks.segment import segment_loaded
 
 
@@ -31,6 +33,7 @@ from tasks.segment import segment_loaded
 class BatchLimits:
     file_max_bytes: int
     paragraph_max_chars: int
+    near: NearDupConfig = field(default_factory=NearDupConfig)
 
 
 @dataclass
@@ -39,6 +42,8 @@ class PreparedBatch:
     paragraphs: pl.DataFrame  # document_id, position, text, language, paragraph_id
     headers: pl.DataFrame  # document_id, title, dateline_place, agency, published_on
     document_languages: pl.DataFrame  # document_id, language
+    signatures: pl.DataFrame = field(default_factory=pl.DataFrame)  # paragraph_id, words, numbers
+    bands: pl.DataFrame = field(default_factory=pl.DataFrame)  # paragraph_id, band_key
     timings: Counter[tuple[str, str]] = field(default_factory=Counter)  # (step, "milliseconds") -> time spent
 
 
@@ -61,6 +66,8 @@ def prepare_batch(batch: pl.DataFrame, root: Path, languages: tuple[str, ...], l
         paragraphs, prepared.document_languages = identify_languages(paragraphs, languages)
     with timed(prepared.timings, "fingerprint"):
         prepared.paragraphs = fingerprint_paragraphs(paragraphs)
+    with timed(prepared.timings, "near_signature"):
+        prepared.signatures, prepared.bands = sign_paragraphs(prepared.paragraphs, limits.near)
     return prepared
 
 

@@ -8,6 +8,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from warehouse.connection import registered
+from warehouse.near import stage_signatures
 from warehouse.transaction import transaction
 
 INSERT_FILES = """
@@ -41,7 +42,11 @@ def build_documents(
 
 
 def stage_batch(
-    con: duckdb.DuckDBPyConnection, outcomes: pl.DataFrame, documents: pl.DataFrame, paragraphs: pl.DataFrame
+    con: duckdb.DuckDBPyConnection,
+    outcomes: pl.DataFrame,
+    documents: pl.DataFrame,
+    paragraphs: pl.DataFrame,
+    signatures: tuple[pl.DataFrame, pl.DataFrame],
 ) -> None:
     with (
         transaction(con),
@@ -50,6 +55,7 @@ def stage_batch(
         con.execute(INSERT_FILES)
         con.execute(INSERT_DOCUMENTS)
         con.execute(INSERT_PARAGRAPHS)
+        stage_signatures(con, *signatures)
 
 
 def stage_deleted(con: duckdb.DuckDBPyConnection, deleted: pl.DataFrame) -> None:
@@ -64,7 +70,8 @@ def stage(
     paragraphs: pl.DataFrame,
     headers: pl.DataFrame,
     languages: pl.DataFrame,
+    signatures: tuple[pl.DataFrame, pl.DataFrame],
 ) -> pl.DataFrame:
     documents = build_documents(outcomes, paragraphs, headers, languages)
-    stage_batch(con, outcomes, documents, paragraphs)
+    stage_batch(con, outcomes, documents, paragraphs, signatures)
     return documents

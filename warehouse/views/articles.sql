@@ -1,5 +1,6 @@
--- One row per current document; `text` is its paragraphs in reading order with the repeats
--- inside the document left out, separated by a blank line.
+-- One row per current document; `text` is its paragraphs in reading order with the repeats inside
+-- the document left out, exact or near (a near copy of a paragraph earlier in the same document),
+-- separated by a blank line. `paragraphs_distinct` counts the paragraphs `text` holds.
 CREATE OR REPLACE VIEW articles AS
 SELECT
     d.document_id,
@@ -9,13 +10,15 @@ SELECT
     d.paragraphs_raw,
     d.paragraphs_unique,
     string_agg(coalesce(dp.text_variant, p.text), chr(10) || chr(10) ORDER BY dp.position)
-        FILTER (WHERE NOT dp.is_repeat_in_document) AS text,
+        FILTER (WHERE NOT coalesce(dp.is_near_repeat_in_document, dp.is_repeat_in_document)) AS text,
     d.dateline_place,
     d.agency,
     d.published_on,
     d.encoding,
     d.source_root,
-    d.loaded_run
+    d.loaded_run,
+    count(*) FILTER (WHERE NOT coalesce(dp.is_near_repeat_in_document, dp.is_repeat_in_document))
+        AS paragraphs_distinct
 FROM core.documents AS d
 JOIN core.document_paragraphs AS dp USING (document_id)
 JOIN core.paragraphs AS p USING (paragraph_id)
