@@ -50,7 +50,8 @@ def find_near_duplicates(con: duckdb.DuckDBPyConnection, run_id: int, config: Ne
     counts: dict[str, int] = {}
     with transaction(con):
         counts["index_rebuilt"] = int(near.forget_if_config_changed(con, config_label(config)))
-        counts["signed_again"] = sign_unsigned(con, config)
+    counts["signed_again"] = sign_unsigned(con, config)  # into staging: one transaction writes one database
+    with transaction(con):
         last_key = near.add_staged_signatures(con, run_id)
     candidates = verify_pairs(near.candidate_pairs(con, last_key), config)
     copies = candidates.filter("is_near_copy")

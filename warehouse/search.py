@@ -95,8 +95,17 @@ scored AS (
     JOIN stats AS s USING (language)
     GROUP BY h.paragraph_id, h.language
 )
-SELECT m.score, m.language, o.source_path, o.position, p.text, m.paragraph_id
-FROM scored AS m
+-- One hit per near-duplicate cluster: its best-scoring paragraph, and how many near copies it stands for.
+best_of_cluster AS (
+    SELECT s.*, coalesce(c.cluster_id, s.paragraph_id) AS cluster_id
+    FROM scored AS s LEFT JOIN core.near_clusters AS c USING (paragraph_id)
+    QUALIFY row_number() OVER (PARTITION BY coalesce(c.cluster_id, s.paragraph_id) ORDER BY s.score DESC,
+                                                                                          s.paragraph_id) = 1
+)
+SELECT m.score, m.language, o.source_path, o.position, p.text, m.paragraph_id,
+       (SELECT count(*) FROM core.near_clusters AS c WHERE c.cluster_id = m.cluster_id
+                                                      AND c.paragraph_id <> m.paragraph_id) AS near_copies
+FROM best_of_cluster AS m
 JOIN core.paragraphs AS p USING (paragraph_id)
 JOIN LATERAL (
     SELECT source_path, position FROM paragraph_occurrences AS o

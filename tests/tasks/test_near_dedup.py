@@ -1,0 +1,89 @@
+"""The near-duplicate stages end to end on an in-memory warehouse: copies joined, facts apart."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from tasks.near_dedup import cluster_texts
+
+RU = (
+    "Президент Беларуси Александр Лукашенко провел в понедельник переговоры с делегацией Казахстана. "
+    "Стороны обсудили торговлю, логистику и совместные проекты в машиностроении. "
+    "Товарооборот двух стран в прошлом году превысил 1,5 млрд долларов, рост составил 17 %."
+)
+DE = (
+    "Die Bundesregierung hat am Mittwoch in Berlin ein neues Gesetz zur Förderung der Windenergie beschlossen. "
+    "Nach Angaben des Ministeriums sollen bis 2030 rund 1.000 neue Anlagen entstehen. "
+    "Die Opposition kritisierte den Entwurf als unzureichend."
+)
+KK = (
+    "Елордада жаңа мектеп ашылды, онда бір мың екі жүз оқушы білім алады. "
+    "Мектеп ғимаратында заманауи зертханалар мен спорт залы бар. "
+    "Құрылыс жұмыстары екі жылға созылды деп хабарлады қала әкімдігі."
+)
+KK_LATIN_2021 = (
+    "Elordada jaña mektep aşyldy, onda bır myñ ekı jüz oquşy bılım alady. "
+    "Mektep ğimaratynda zamanaui zerthanalar men sport zaly bar. "
+    "Qūrylys jūmystary ekı jylğa sozyldy dep habarlady qala äkımdıgı."
+)
+
+
+def clusters(texts: dict[str, str]) -> dict[str, str]:
+    frame = pl.DataFrame({"paragraph_id": list(texts), "text": list(texts.values()), "language": "und"})
+    return dict(cluster_texts(frame).iter_rows())
+
+
+def together(found: dict[str, str], *names: str) -> bool:
+    return len({found[name] for name in names}) == 1
+
+
+def test_edited_copies_join_their_original() -> None:
+    first, second, third = RU.split(". ")
+    copies = {
+        "original": RU,
+        "typo": RU.replace("машиностроении", "машинострении"),
+        "quotes_dashes_yo": RU.replace("провел", "провёл") + " — передает БЕЛТА.",
+        "numbers_reformatted": RU.replace("1,5", "1.5").replace("17 %", "17%"),
+        "last_sentence_cut": f"{first}. {second}.",
+        "swapped": f"{second}. {first}. {third}",
+        "ocr": RU.replace("о", "o", 3).replace("л", "л", 1).replace("переговоры", "перегoвopы"),
+    }
+    found = clusters(copies)
+    assert together(found, *copies)
+    # The cluster is named by its canonical member: the first in the keep order (here, the smallest path).
+    assert found["original"] == min(copies)
+
+
+def test_kazakh_in_latin_script_joins_its_cyrillic_original() -> None:
+    assert together(clusters({"cyrillic": KK, "latin": KK_LATIN_2021}), "cyrillic", "latin")
+
+
+def test_different_facts_stay_apart() -> None:
+    found = clusters(
+        {
+            "original": DE,
+            "every_number_changed": DE.replace("2030", "2035").replace("1.000", "1.200"),
+            "one_number_changed": DE.replace("2030", "2031"),
+            "shares_one_sentence": DE.split(". ")[0] + ". " + RU.split(". ", 1)[1],
+            "unrelated": KK,
+        }
+    )
+    assert len(set(found.values())) == 5
+
+
+def test_a_truncated_copy_cannot_chain_two_facts() -> None:
+    first, second, _ = RU.split(". ")
+    found = clusters(
+        {
+            "a_rate_17": RU,
+            "b_rate_19": RU.replace("17 %", "19 %"),
+            "c_cut": f"{first}. {second}. Товарооборот двух стран в прошлом году превысил 1,5 млрд долларов.",
+        }
+    )
+    assert found["a_rate_17"] != found["b_rate_19"]
+    assert found["c_cut"] in (found["a_rate_17"], found["b_rate_19"])
+
+
+def test_short_paragraphs_match_only_exactly() -> None:
+    found = clusters({"a": "Фото: Reuters / Денис Иванов", "b": "Фото: Reuters / Денис Иванoв"})
+    assert not together(found, "a", "b")
