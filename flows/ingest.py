@@ -26,6 +26,7 @@ from expectations.config import QualityConfig, data_docs_index
 from flows.settings import DEFAULT_FILE_MAX_BYTES, DEFAULT_MEMORY_LIMIT
 from tasks.dedup import dedup
 from tasks.discover import NOTHING_READ, count_files, find_changes, has_work, plan_batches
+from tasks.fingerprint import NORMALIZATION_VERSION
 from tasks.index_search import index_search
 from tasks.merge import merge
 from tasks.near_config import NearDupConfig
@@ -37,6 +38,7 @@ from tasks.stage import stage, stage_deleted
 from tasks.validate import validate
 from warehouse.connection import connect
 from warehouse.lock import WriterLock
+from warehouse.meta import require_version
 from warehouse.runs import start_run
 from warehouse.snapshot import discard, open_candidate
 from warehouse.sql_script import run_script
@@ -113,6 +115,7 @@ def load_candidate(
     root = str(source)
     con = connect(candidate, memory_limit=memory_limit)
     try:
+        require_version(con, "normalization_version", str(NORMALIZATION_VERSION), str(candidate.with_suffix("")))
         run_id = start_run(con, flow_run.id, root)
         run_script(con, "staging")
         to_read = plan.filter(pl.col("action") == "read")

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from tasks.fingerprint import NORMALIZATION_VERSION
 from tasks.near_config import NearDupConfig
 from tasks.near_dedup import config_label
 from tests.corpus import SHARED_DATA
 from tests.flows.helpers import ingest, query
-from warehouse.connection import connect
+from warehouse.connection import WarehouseError, connect
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 
@@ -137,3 +138,22 @@ def test_the_index_records_its_config_and_is_rebuilt_when_it_changes(articles: P
     (rebuilt,) = query(db, "SELECT value FROM run_steps WHERE counter = 'index_rebuilt' ORDER BY run_id DESC")[0]
     assert rebuilt == 1
     assert [row for row in query(db, NEAR_OCCURRENCES) if row[0] != "new.txt"] == before
+
+
+def test_a_warehouse_built_with_another_normalization_is_refused_with_what_to_do(
+    articles: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "w.duckdb"
+    ingest(articles, db)
+    assert query(db, "SELECT value FROM core.warehouse_meta WHERE key = 'normalization_version'") == [
+        (str(NORMALIZATION_VERSION),)
+    ]
+    con = connect(db)
+    try:
+        con.execute("UPDATE core.warehouse_meta SET value = '0' WHERE key = 'normalization_version'")
+    finally:
+        con.close()
+    (articles / "new.txt").write_text("Eine neue Meldung aus Berlin über das Wetter am Wochenende.\n", encoding="utf-8")
+    with pytest.raises(WarehouseError, match=r"normalization_version 0, and this newsflow uses 1.*Rebuild it"):
+        ingest(articles, db)
+    assert query(db, "SELECT count(*) FROM articles") == [(5,)]
