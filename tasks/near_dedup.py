@@ -64,7 +64,7 @@ def find_near_duplicates(con: duckdb.DuckDBPyConnection, run_id: int, config: Ne
     with transaction(con):
         near.record_pairs(con, copies.select("left_id", "right_id", "similarity"), run_id)
         pairs, numbers = near.current_pairs(con)
-        groups = cluster_pairs(pairs, numbers)
+        groups = cluster_pairs(pairs, numbers, config)
         near.flag_clusters(con, groups)
         members = near.cluster_members(con)
         if not members.is_empty():

@@ -85,7 +85,7 @@ WHERE left_id IN (SELECT paragraph_id FROM current_paragraphs)
 """
 PAIRS = "SELECT left_id, right_id, similarity FROM current_pairs"
 PAIRED_NUMBERS = """
-SELECT paragraph_id, numbers FROM core.near_signatures
+SELECT paragraph_id, words, numbers FROM core.near_signatures
 WHERE paragraph_id IN (SELECT left_id FROM current_pairs UNION SELECT right_id FROM current_pairs)
 """
 # Each clustered paragraph with the text of its cluster's canonical paragraph, to measure how close it is.
@@ -142,7 +142,7 @@ def record_pairs(con: duckdb.DuckDBPyConnection, pairs: pl.DataFrame, run_id: in
 
 
 def current_pairs(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The verified pairs among current paragraphs, and those paragraphs' numbers."""
+    """The verified pairs among current paragraphs, and those paragraphs' words and numbers."""
     con.execute(CURRENT_PAIRS)
     return con.execute(PAIRS).pl(), con.execute(PAIRED_NUMBERS).pl()
 

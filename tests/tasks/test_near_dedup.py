@@ -87,3 +87,14 @@ def test_a_truncated_copy_cannot_chain_two_facts() -> None:
 def test_short_paragraphs_match_only_exactly() -> None:
     found = clusters({"a": "Фото: Reuters / Денис Иванов", "b": "Фото: Reuters / Денис Иванoв"})
     assert not together(found, "a", "b")
+
+
+def test_a_shared_first_sentence_does_not_chain_two_paragraphs() -> None:
+    first, second, _third = RU.split(". ")
+    other = "Министры также подписали соглашение о сотрудничестве в области образования и науки"
+    found = clusters(
+        {"a_first_two": f"{first}. {second}.", "b_first_only": f"{first}.", "c_first_other": f"{first}. {other}."}
+    )
+    # The first sentence alone is a cut copy of either paragraph: it joins one, and they stay apart.
+    assert found["a_first_two"] != found["c_first_other"]
+    assert found["b_first_only"] in (found["a_first_two"], found["c_first_other"])
