@@ -23,6 +23,7 @@ ASSETS = {
     "documents": "SELECT * FROM core.documents WHERE is_current",
     "paragraphs": "SELECT * FROM core.paragraphs",
     "document_paragraphs": "SELECT * FROM core.document_paragraphs",
+    "near_clusters": "SELECT * FROM core.near_clusters",
     "runs": """
         SELECT *, files_loaded + files_unchanged + files_quarantined AS files_accounted
         FROM core.runs WHERE run_id = {run_id}
@@ -48,6 +49,8 @@ ASSETS = {
 }
 
 CURRENT_OCCURRENCES = "{batch} AS o JOIN core.documents AS d ON d.document_id = o.document_id AND d.is_current"
+# The same, for suites whose batch is another table.
+CURRENT_DOCUMENT_PARAGRAPHS = CURRENT_OCCURRENCES.replace("{batch}", "core.document_paragraphs")
 # C0 controls but TAB, and DEL and C1: none belongs in a paragraph (line breaks were split on).
 CONTROL_CHARACTERS = r"[\x00-\x08\x0a-\x1f\x7f-\x9f]"
 OUT_OF_RANGE = """
@@ -196,6 +199,41 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
                 "no article's text contains the same paragraph twice",
             ),
         ],
+        "near_clusters": [
+            # A paragraph is listed at most once, so each occurrence is in exactly one cluster.
+            column_check("paragraph_in_one_cluster", CRITICAL, gxe.ExpectColumnValuesToBeUnique(column="paragraph_id")),
+            rows_check(
+                "clustered_occurrences_decided",
+                CRITICAL,
+                "paragraph_id",
+                f"SELECT o.document_id, o.position, o.paragraph_id FROM {CURRENT_DOCUMENT_PARAGRAPHS} "
+                "JOIN {batch} AS c ON c.paragraph_id = o.paragraph_id WHERE o.near_kept_document_id IS NULL",
+                "every occurrence of a clustered paragraph has its near-duplicate decision",
+            ),
+            rows_check(
+                "near_kept_copy_in_cluster",
+                CRITICAL,
+                "cluster_id",
+                f"SELECT o.document_id, o.position, c.cluster_id FROM {CURRENT_DOCUMENT_PARAGRAPHS} "
+                "JOIN {batch} AS c ON c.paragraph_id = o.paragraph_id "
+                "JOIN core.document_paragraphs AS k "
+                "ON k.document_id = o.near_kept_document_id AND k.position = o.near_kept_position "
+                "WHERE k.paragraph_id NOT IN (SELECT paragraph_id FROM {batch} WHERE cluster_id = c.cluster_id)",
+                "the occurrence kept for a cluster holds one of the cluster's paragraphs",
+            ),
+            rows_check(
+                "cluster_numbers_agree",
+                CRITICAL,
+                "cluster_id",
+                "SELECT a.cluster_id, a.paragraph_id, b.paragraph_id AS other, sa.numbers, sb.numbers AS other_numbers "
+                "FROM {batch} AS a JOIN {batch} AS b "
+                "ON b.cluster_id = a.cluster_id AND b.paragraph_id > a.paragraph_id "
+                "JOIN core.near_signatures AS sa ON sa.paragraph_id = a.paragraph_id "
+                "JOIN core.near_signatures AS sb ON sb.paragraph_id = b.paragraph_id "
+                "WHERE NOT (list_has_all(sa.numbers, sb.numbers) OR list_has_all(sb.numbers, sa.numbers))",
+                "no cluster joins paragraphs whose numbers differ (different facts)",
+            ),
+        ],
         "runs": [
             column_check(
                 "files_reconcile",
@@ -220,6 +258,14 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
                 20_000,
                 config,
                 "share of duplicate occurrences (per million) against recent runs",
+            ),
+            history_check(
+                "largest_near_cluster_within_history",
+                "near_cluster_paragraphs_max",
+                "= 'near_cluster_paragraphs_max'",
+                5,
+                config,
+                "paragraphs in the largest near-duplicate cluster against recent runs",
             ),
             history_check(
                 "articles_per_language_within_history",

@@ -25,6 +25,7 @@ from tasks.near_config import NearDupConfig
 from tasks.near_signature import SIGNATURE_VERSION, sign_paragraphs
 from tasks.near_verify import measure_pairs, verify_pairs
 from warehouse import near
+from warehouse.runs import record_counters
 from warehouse.transaction import transaction
 
 # Paragraphs signed at a time when a warehouse from before m007 (or another config) is signed again.
@@ -69,6 +70,8 @@ def find_near_duplicates(con: duckdb.DuckDBPyConnection, run_id: int, config: Ne
         members = near.cluster_members(con)
         if not members.is_empty():
             near.record_similarity(con, measure_pairs(members).select("left_id", "similarity"))
+        # Kept per run for the anomaly check on cluster sizes (expectations/); validation reads it next.
+        record_counters(con, run_id, {("warehouse", "near_cluster_paragraphs_max"): near.largest_cluster(con)})
     counts |= {"clusters": groups["group_id"].n_unique(), "clustered_paragraphs": groups.height}
     return counts
 

@@ -96,6 +96,7 @@ JOIN core.paragraphs AS p USING (paragraph_id)
 JOIN core.paragraphs AS k ON k.paragraph_id = c.cluster_id
 WHERE c.paragraph_id <> c.cluster_id
 """
+LARGEST_CLUSTER = "SELECT coalesce(max(paragraphs), 1) FROM near_duplicate_clusters"
 RECORD_SIMILARITY = """
 UPDATE core.near_clusters AS c SET similarity = s.similarity
 FROM member_similarity AS s WHERE c.paragraph_id = s.left_id
@@ -155,6 +156,10 @@ def flag_clusters(con: duckdb.DuckDBPyConnection, groups: pl.DataFrame) -> None:
 
 def cluster_members(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return con.execute(MEMBERS).pl()
+
+
+def largest_cluster(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute(LARGEST_CLUSTER).fetchone()[0]
 
 
 def record_similarity(con: duckdb.DuckDBPyConnection, similarity: pl.DataFrame) -> None:

@@ -58,6 +58,15 @@ INJECTED_FAULTS = {
     # The German seed's own defect, back in the article text.
     "article_text_has_no_repeated_paragraph": "UPDATE core.document_paragraphs SET is_repeat_in_document = false "
     f"WHERE document_id = {GERMAN} AND position = 6",
+    # The seeds' one near-duplicate cluster: seed 001's headline and its quote at paragraph 11.
+    "paragraph_in_one_cluster": "INSERT INTO core.near_clusters SELECT * REPLACE ('another' AS cluster_id) "
+    "FROM core.near_clusters ORDER BY paragraph_id LIMIT 1",
+    "clustered_occurrences_decided": "UPDATE core.document_paragraphs SET near_kept_document_id = NULL "
+    "WHERE near_kept_document_id IS NOT NULL",
+    "near_kept_copy_in_cluster": "UPDATE core.document_paragraphs SET near_kept_position = 2 "
+    "WHERE near_kept_document_id IS NOT NULL",
+    "cluster_numbers_agree": "UPDATE core.near_signatures SET numbers = [paragraph_id] "
+    "WHERE paragraph_id IN (SELECT paragraph_id FROM core.near_clusters)",
     "files_reconcile": "UPDATE core.runs SET files_loaded = files_loaded + 1 WHERE run_id = 2",
     "files_seen_are_in_source_files": "INSERT INTO core.source_files SELECT * REPLACE ('phantom.txt' AS source_path) "
     f"FROM core.source_files WHERE source_path = '{GERMAN_SEED}'",
