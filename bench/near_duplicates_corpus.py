@@ -288,8 +288,8 @@ def reformat_numbers(text: str, language: str, rng: random.Random) -> str | None
         digits = re.sub(r"\D", "", m.group())
         if m.group("plain") and len(digits) == 4 and int(digits) in YEARS:
             return m.group()
-        current = "" if m.group("plain") else m.group()[-4]
-        separator = rng.choice([s for s in GROUP_SEPARATORS if s != current and s.strip() != current.strip()])
+        current = "" if m.group("plain") else m.group()[-4].replace("\u00a0", " ")
+        separator = rng.choice([s for s in GROUP_SEPARATORS if s != current])
         head = len(digits) % 3 or 3
         return separator.join([digits[:head], *(digits[i : i + 3] for i in range(head, len(digits), 3))])
 
@@ -370,12 +370,9 @@ def change_one_number(text: str, language: str, rng: random.Random) -> str | Non
     return text[: m.start()] + _other_digit(m.group(), rng) + text[m.end() :]
 
 
-APART_EDITS: dict[str, Edit] = {
-    "numbers_all_changed": change_every_number,
-    "number_one_changed": change_one_number,
-    # one_sentence_shared needs sentences from elsewhere: _Builder.share_sentence.
-    "one_sentence_shared": lambda text, language, rng: None,
-}
+APART_EDITS: dict[str, Edit] = {"numbers_all_changed": change_every_number, "number_one_changed": change_one_number}
+# one_sentence_shared takes sentences from elsewhere: _Builder.share_sentence.
+APART_KINDS = (*APART_EDITS, "one_sentence_shared")
 SHARED_FILLERS = (1, 3)
 
 
@@ -413,10 +410,13 @@ class _Builder:
 
     def apart(self, text: str, language: str, group: str, original: str, fillers: list[str]) -> None:
         rng = self.rng
-        for name, edit in APART_EDITS.items():
+        for name in APART_KINDS:
             if rng.random() >= APART_RATE:
                 continue
-            variant = self.share_sentence(text, fillers) if name == "one_sentence_shared" else edit(text, language, rng)
+            if name in APART_EDITS:
+                variant = APART_EDITS[name](text, language, rng)
+            else:
+                variant = self.share_sentence(text, fillers)
             if not self.new(variant):
                 continue
             apart_group = f"{group}-{name}"
@@ -428,13 +428,16 @@ class _Builder:
                     self.add(copy, language, apart_group, "copy", kind, kind, key)
 
     def share_sentence(self, text: str, fillers: list[str]) -> str | None:
-        """The original's last sentence among sentences from elsewhere: never in its cut copy, never a containment."""
+        """The original's last sentence among 1-3 sentences from elsewhere (more, if the paragraph would have fewer
+        than MIN_WORDS words): never in the original's cut copy, never all of the original."""
         sentences = text.split("\n")
-        count = self.rng.randint(*SHARED_FILLERS)
-        if len(sentences) < 2 or len(fillers) < count:
+        if len(sentences) < 2:
             return None
-        others = [fillers.pop() for _ in range(count)]
-        others.insert(self.rng.randint(0, count), sentences[-1])
+        count = self.rng.randint(*SHARED_FILLERS)
+        others: list[str] = []
+        while fillers and (len(others) < count or len(" ".join([*others, sentences[-1]]).split()) < MIN_WORDS):
+            others.append(fillers.pop())
+        others.insert(self.rng.randint(0, len(others)), sentences[-1])
         return "\n".join(others)
 
 

@@ -21,7 +21,7 @@ from bench.near_duplicates import (
     score_labelled,
 )
 from bench.near_duplicates_corpus import (
-    APART_EDITS,
+    APART_KINDS,
     COPY_EDITS,
     LANGUAGES,
     MIN_WORDS,
@@ -152,7 +152,7 @@ def test_the_same_seed_builds_the_same_set(pool: Pool, labelled: pl.DataFrame) -
 @needs_data
 def test_every_edit_kind_appears_in_the_languages_it_belongs_to(labelled: pl.DataFrame) -> None:
     present = {(kind, language) for kind, language in labelled.select("kind", "language").unique().iter_rows()}
-    everywhere = {*COPY_EDITS, *APART_EDITS, "combination", "original", "distractor"} - {
+    everywhere = {*COPY_EDITS, *APART_KINDS, "combination", "original", "distractor"} - {
         "kk_latin_2018", "kk_latin_2021", "yo_as_e",
     }  # fmt: skip
     for kind in everywhere:
