@@ -151,22 +151,9 @@ def score_labelled(labelled: pl.DataFrame, clusters: pl.DataFrame) -> dict:
         language: asdict(pair_scores(part["group"].to_numpy(), part["cluster_id"].to_numpy()))
         for (language,), part in sorted(frame.group_by("language"))
     }
-    kinds = (
-        frame.group_by("role", "kind")
-        .agg(
-            rows=pl.len(),
-            joined=pl.col("joined").sum(),
-            wrongly_merged=pl.col("wrongly_merged").sum(),
-        )
-        .sort("role", "kind")
-    )
-    by_kind = {}
-    for row in kinds.iter_rows(named=True):
-        record = {"role": row["role"], "rows": row["rows"], "wrongly_merged": row["wrongly_merged"]}
-        if row["role"] == "copy":
-            record["joined"] = row["joined"]
-            record["recall"] = round(row["joined"] / row["rows"], 4)
-        by_kind[row["kind"]] = record
+    by_kind = _by_kind(frame, "role", "kind")
+    for (kind, language), record in _by_kind(frame, "kind", "language").items():
+        by_kind[kind].setdefault("by_language", {})[language] = record
     copies = frame.filter(pl.col("role") == "copy")
     return {
         "overall": asdict(pair_scores(frame["group"].to_numpy(), frame["cluster_id"].to_numpy())),
@@ -175,6 +162,25 @@ def score_labelled(labelled: pl.DataFrame, clusters: pl.DataFrame) -> dict:
         "by_language": by_language,
         "by_kind": by_kind,
     }
+
+
+def _by_kind(frame: pl.DataFrame, *keys: str) -> dict:
+    """Per value of `keys` (the last two: a kind and its role or language): rows, rows wrongly merged, and for
+    copies how many are in their source's cluster."""
+    counts = frame.group_by(*keys).agg(
+        rows=pl.len(),
+        wrongly_merged=pl.col("wrongly_merged").sum(),
+        joined=pl.col("joined").sum(),
+        copy=(pl.col("role") == "copy").all(),
+    )
+    result = {}
+    for row in counts.sort(*keys).iter_rows(named=True):
+        record = {"role": row["role"]} if "role" in keys else {}
+        record.update(rows=row["rows"], wrongly_merged=row["wrongly_merged"])
+        if row["copy"]:
+            record.update(joined=row["joined"], recall=round(row["joined"] / row["rows"], 4))
+        result[row["kind"] if "role" in keys else (row["kind"], row["language"])] = record
+    return result
 
 
 def mrpc_pairs(data: Path = SHARED_DATA) -> pl.DataFrame:

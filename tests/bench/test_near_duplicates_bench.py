@@ -83,7 +83,8 @@ def labelled_example() -> pl.DataFrame:
     ]
     columns = ["paragraph_id", "group", "role", "kind", "source_id"]
     frame = pl.DataFrame(rows, schema=columns, orient="row")
-    return frame.with_columns(text=pl.col("paragraph_id"), language=pl.lit("de"), edits=pl.col("kind"))
+    language = pl.when(pl.col("group") == "g2").then(pl.lit("kk")).otherwise(pl.lit("de"))
+    return frame.with_columns(text=pl.col("paragraph_id"), language=language, edits=pl.col("kind"))
 
 
 def test_per_kind_recall_and_wrong_merges() -> None:
@@ -95,10 +96,18 @@ def test_per_kind_recall_and_wrong_merges() -> None:
         }
     )
     scores = score_labelled(labelled_example(), clusters)
-    assert scores["by_kind"]["typo"] == {"role": "copy", "rows": 2, "wrongly_merged": 1, "joined": 2, "recall": 1.0}
-    assert scores["by_kind"]["quotes"] == {"role": "copy", "rows": 1, "wrongly_merged": 0, "joined": 0, "recall": 0.0}
+    assert scores["by_kind"]["typo"] == {
+        "role": "copy", "rows": 2, "wrongly_merged": 1, "joined": 2, "recall": 1.0,
+        "by_language": {
+            "de": {"rows": 1, "wrongly_merged": 1, "joined": 1, "recall": 1.0},
+            "kk": {"rows": 1, "wrongly_merged": 0, "joined": 1, "recall": 1.0},
+        },
+    }  # fmt: skip
+    quotes = {"rows": 1, "wrongly_merged": 0, "joined": 0, "recall": 0.0}
+    assert scores["by_kind"]["quotes"] == {"role": "copy", **quotes, "by_language": {"de": quotes}}
     assert scores["by_kind"]["numbers_all_changed"]["wrongly_merged"] == 1
-    assert scores["by_kind"]["distractor"]["wrongly_merged"] == 0
+    assert scores["by_kind"]["distractor"] == {"role": "distractor", "rows": 1, "wrongly_merged": 0,
+                                               "by_language": {"de": {"rows": 1, "wrongly_merged": 0}}}  # fmt: skip
     assert scores["different_facts_merged"] == 1
     assert scores["copies_joined_to_source"] == pytest.approx(2 / 3, abs=1e-4)
     # True pairs: 3 in g1 + 1 in g2. Predicted: 3 in k1 + 1 in k3. Both: (o1,c1) and (o2,c3).
