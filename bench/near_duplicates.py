@@ -31,10 +31,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import argparse
 import datetime
 import importlib
+import importlib.metadata
 import json
 import os
 import platform
 import resource
+import shlex
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -315,6 +317,19 @@ def methods(wanted: Sequence[str]) -> dict[str, tuple[Clusterer | None, str]]:
     return found
 
 
+def settings(name: str) -> dict:
+    """What a result depends on beyond the code of this file: the MinHash parameters and rensa's version."""
+    if name != "minhash":
+        return {}
+    return {
+        "shingles": "word trigrams",
+        "permutations": MINHASH_PERMUTATIONS,
+        "bands": MINHASH_BANDS,
+        "rows_per_band": MINHASH_PERMUTATIONS // MINHASH_BANDS,
+        "rensa": importlib.metadata.version("rensa"),
+    }
+
+
 def _near_dedup() -> tuple[Clusterer | None, str]:
     try:
         module = importlib.import_module("tasks.near_dedup")
@@ -376,13 +391,14 @@ def run_labelled(args: argparse.Namespace, console: Console) -> dict:
         clock = time.perf_counter()
         clusters = clusterer(inputs)
         seconds = time.perf_counter() - clock
-        results[name] = {"available": True, "seconds": round(seconds, 2), **score_labelled(labelled, clusters)}
+        results[name] = {"available": True, "settings": settings(name), "seconds": round(seconds, 2),
+                         **score_labelled(labelled, clusters)}  # fmt: skip
         results[name]["mrpc"] = score_mrpc(mrpc, clusterer)
     counts = labelled.group_by("role", "kind", "language").len().sort("role", "kind", "language")
     return {
         "benchmark": "near_duplicates",
         "measured": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "command": "python bench/near_duplicates.py " + " ".join(sys.argv[1:]),
+        "command": shlex.join(["python", "bench/near_duplicates.py", *sys.argv[1:]]),
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "set": {
             "seed": args.seed,
@@ -424,6 +440,7 @@ def run_throughput(args: argparse.Namespace, console: Console) -> dict:
         )
         results[name] = {
             "available": True,
+            "settings": settings(name),
             "seconds": round(seconds, 2),
             "paragraphs_per_second": round(inputs.height / seconds),
             "rss_before_mb": round(rss["before"] / 2**20),
@@ -435,7 +452,7 @@ def run_throughput(args: argparse.Namespace, console: Console) -> dict:
     return {
         "benchmark": "near_duplicates_throughput",
         "measured": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "command": "python bench/near_duplicates.py " + " ".join(sys.argv[1:]),
+        "command": shlex.join(["python", "bench/near_duplicates.py", *sys.argv[1:]]),
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "paragraphs": frame.height,
         "text_bytes": int(frame["text"].str.len_bytes().sum()),
