@@ -334,9 +334,10 @@ def _near_dedup() -> tuple[Clusterer | None, str]:
     try:
         module = importlib.import_module("tasks.near_dedup")
     except ModuleNotFoundError as error:
-        if error.name != "tasks.near_dedup":
-            raise
-        return None, "tasks/near_dedup.py does not exist yet (issue 13): only the baselines were scored"
+        if error.name == "tasks.near_dedup":
+            return None, "tasks/near_dedup.py does not exist yet (issue 13): only the baselines were scored"
+        # Its dependency missing (rensa before `uv sync`): said, not a traceback. Any other error is a bug: raised.
+        return None, f"tasks.near_dedup cannot be imported: {error} (run python3 bootstrap.py run to install)"
     function = getattr(module, "cluster_texts", None)
     if function is None:
         return None, "tasks.near_dedup has no cluster_texts yet (issue 13): only the baselines were scored"
