@@ -3,14 +3,14 @@
 Originals are real paragraphs of ../shared/data of at least MIN_WORDS words: Russian paragraphs as the corus
 samples print them, German articles (one line each) cut into paragraphs of 2-4 sentences, Kazakh sentences
 grouped 2-4 in file order. A paragraph that shares a quarter of its word trigrams with an earlier one is left
-out, so the only near copies in the set are the ones made here (KazNERD prints some sentences twice, once with
-the number in words and once in digits).
+out, and so is one of two twin sentences (KazNERD prints some twice, the number once in words and once in
+digits): the only near copies in the set are the ones made here.
 
 Every row has its true `group`, its `role` and its edit `kind`:
   original            the real paragraph, the source of its group;
   copy                same group as its source, made by one edit of COPY_EDITS (`edits` names it) or by two
                       (kind `combination`, `edits` "a+b");
-  apart               a different fact made from an original, its own group: APART_EDITS;
+  apart               a different fact made from an original, its own group: APART_KINDS;
   distractor          an unrelated real paragraph, its own group.
 Some apart rows get a copy of their own (an edit that keeps every sentence and every number), in their group.
 Row order is shuffled and the ids (`paragraph_id`) are given after, so neither tells the groups.
@@ -29,13 +29,11 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-# bench/corpus.py's sentence splitter and its repair of corus' lost newlines: the same sentences as the
-# pipeline benchmark's corpora.
-from bench.corpus import MANGLED_NEWLINE, _rows, _split_sentences
+# bench/corpus.py's sentence splitter, JSONL reader and repair of corus' lost newlines: the same sentences as
+# the pipeline benchmark's corpora.
+from bench.corpus import LANGUAGE_WEIGHTS, LANGUAGES, MANGLED_NEWLINE, SHARED_DATA, _rows, _split_sentences
 from tasks.fingerprint import normalize_paragraph
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-LANGUAGES = ("ru", "de", "kk")
 SEED = 13  # issue 13
 MIN_WORDS = 8
 MAX_CHARS = 1_200
@@ -494,7 +492,6 @@ def write_jsonl(frame: pl.DataFrame, path: Path) -> Path:
 
 # --- throughput corpus ---
 
-THROUGHPUT_WEIGHTS = (0.4, 0.4, 0.2)
 THROUGHPUT_COPY_SHARE = 0.1
 # Vectorized edits for the throughput corpus's near copies: Polars expressions over the text.
 THROUGHPUT_EDITS: dict[str, Callable[[pl.Expr], pl.Expr]] = {
@@ -511,7 +508,7 @@ def build_throughput(pool: Pool, paragraphs: int, seed: int = SEED) -> pl.DataFr
     """`paragraphs` rows of 2-4 real sentences recombined at random (columns paragraph_id, text, language,
     copy_of), THROUGHPUT_COPY_SHARE of them near copies of an earlier row: built column-wise in Polars."""
     rng = np.random.default_rng(seed)
-    languages = rng.choice(len(LANGUAGES), size=paragraphs, p=THROUGHPUT_WEIGHTS)
+    languages = rng.choice(len(LANGUAGES), size=paragraphs, p=LANGUAGE_WEIGHTS)
     sizes = rng.integers(GROUP_SENTENCES[0], GROUP_SENTENCES[1] + 1, size=paragraphs)
     texts = pl.Series("text", [None] * paragraphs, dtype=pl.String)
     for code, language in enumerate(LANGUAGES):
