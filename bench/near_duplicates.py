@@ -141,24 +141,53 @@ def attach_clusters(paragraphs: pl.DataFrame, clusters: pl.DataFrame) -> pl.Data
 
 
 def score_labelled(labelled: pl.DataFrame, clusters: pl.DataFrame) -> dict:
-    """Overall and per-language pair scores; per kind, copies joined to their source and rows wrongly merged."""
+    """Overall and per-language pair scores; per kind, copies joined to their source and rows wrongly merged.
+
+    A copy of two sources (`also_source_ids`: a cut copy that is also a copy of a different fact) counts as
+    joined in either source's cluster, is wrongly merged only with a third group, makes no other row wrongly
+    merged, and is left out of the pair scores (`ambiguous_rows` counts them)."""
     frame = attach_clusters(labelled, clusters)
-    groups = frame.group_by("cluster_id").agg(pl.col("group").n_unique().alias("groups_in_cluster"))
-    sources = frame.select(pl.col("paragraph_id").alias("source_id"), pl.col("cluster_id").alias("source_cluster"))
-    frame = frame.join(groups, on="cluster_id").join(sources, on="source_id", how="left")
-    frame = frame.with_columns(
-        joined=pl.col("cluster_id") == pl.col("source_cluster"), wrongly_merged=pl.col("groups_in_cluster") > 1
+    where = frame.select("paragraph_id", "group", "cluster_id")
+    also = (
+        frame.select("paragraph_id", pl.col("also_source_ids").alias("other"))
+        .explode("other")
+        .join(
+            where.rename({"paragraph_id": "other", "group": "other_group", "cluster_id": "other_cluster"}), on="other"
+        )
+        .group_by("paragraph_id")
+        .agg(pl.col("other_group").alias("also_groups"), pl.col("other_cluster").alias("also_clusters"))
     )
+    frame = frame.join(also, on="paragraph_id", how="left").with_columns(
+        pl.col("also_groups", "also_clusters").fill_null(pl.lit([], dtype=pl.List(pl.String)))
+    )
+    clear = frame.filter(pl.col("also_groups").list.len() == 0)
+    groups = clear.group_by("cluster_id").agg(pl.col("group").unique().alias("cluster_groups"))
+    sources = where.select(pl.col("paragraph_id").alias("source_id"), pl.col("cluster_id").alias("source_cluster"))
+    frame = (
+        frame.join(groups, on="cluster_id", how="left")
+        .join(sources, on="source_id", how="left")
+        .with_columns(
+            joined=(pl.col("cluster_id") == pl.col("source_cluster"))
+            | pl.col("also_clusters").list.contains(pl.col("cluster_id")),
+            wrongly_merged=pl.col("cluster_groups")
+            .fill_null(pl.lit([], dtype=pl.List(pl.String)))
+            .list.set_difference(pl.concat_list("group", "also_groups"))
+            .list.len()
+            > 0,
+        )
+    )
+    clear = frame.filter(pl.col("also_groups").list.len() == 0)
     by_language = {
         language: asdict(pair_scores(part["group"].to_numpy(), part["cluster_id"].to_numpy()))
-        for (language,), part in sorted(frame.group_by("language"))
+        for (language,), part in sorted(clear.group_by("language"))
     }
     by_kind = _by_kind(frame, "role", "kind")
     for (kind, language), record in _by_kind(frame, "kind", "language").items():
         by_kind[kind].setdefault("by_language", {})[language] = record
     copies = frame.filter(pl.col("role") == "copy")
     return {
-        "overall": asdict(pair_scores(frame["group"].to_numpy(), frame["cluster_id"].to_numpy())),
+        "overall": asdict(pair_scores(clear["group"].to_numpy(), clear["cluster_id"].to_numpy())),
+        "ambiguous_rows": frame.height - clear.height,
         "copies_joined_to_source": round(copies["joined"].mean(), 4),
         "different_facts_merged": int(frame.filter(pl.col("role") == "apart")["wrongly_merged"].sum()),
         "by_language": by_language,
@@ -378,8 +407,9 @@ def run_labelled(args: argparse.Namespace, console: Console) -> dict:
     labelled = build_labelled(pool, args.seed, args.originals)
     built = time.perf_counter() - started
     jsonl = write_jsonl(labelled, JSONL / f"labelled-seed{args.seed}.jsonl")
+    two_sources = labelled.filter(pl.col("also_source_ids").list.len() > 0).height
     console.print(f"labelled set: {labelled.height:,} rows, {labelled['group'].n_unique():,} true groups, "
-                  f"built in {built:.1f} s, written to {jsonl}")  # fmt: skip
+                  f"{two_sources} cut copies of two sources; built in {built:.1f} s, written to {jsonl}")  # fmt: skip
     mrpc = mrpc_pairs(args.data)
     inputs = labelled.select("paragraph_id", "text", "language")
     results: dict[str, dict] = {}
@@ -406,6 +436,7 @@ def run_labelled(args: argparse.Namespace, console: Console) -> dict:
             "originals_per_language": args.originals,
             "rows": labelled.height,
             "true_groups": labelled["group"].n_unique(),
+            "copies_of_two_sources": two_sources,
             "build_seconds": round(built, 2),
             "rows_by_kind": {
                 f"{row['role']}/{row['kind']}/{row['language']}": row["len"] for row in counts.iter_rows(named=True)

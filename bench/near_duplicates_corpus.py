@@ -13,6 +13,9 @@ Every row has its true `group`, its `role` and its edit `kind`:
   apart               a different fact made from an original, its own group: APART_KINDS;
   distractor          an unrelated real paragraph, its own group.
 Some apart rows get a copy of their own (an edit that keeps every sentence and every number), in their group.
+A cut copy that keeps only sentences a different fact left unchanged (the changed number was in the cut
+sentence) is a copy of that fact as much as of its original: `also_source_ids` names it, and the scores accept
+either (bench/near_duplicates.py).
 Row order is shuffled and the ids (`paragraph_id`) are given after, so neither tells the groups.
 """
 
@@ -56,6 +59,7 @@ SCHEMA = {
     "kind": pl.String,
     "edits": pl.String,
     "source_id": pl.String,
+    "also_source_ids": pl.List(pl.String),
 }
 
 # Edits work on the paragraph's sentences joined by "\n" (no edit writes a newline), so that the sentence edits
@@ -377,37 +381,54 @@ SHARED_FILLERS = (1, 3)
 class _Builder:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        self.rows: list[dict[str, str | None]] = []
+        self.rows: dict[str, dict] = {}
         self.texts: set[str] = set()
 
     def add(self, text: str, language: str, group: str, role: str, kind: str, edits: str, source: str | None) -> str:
         key = f"r{len(self.rows):05d}"
-        self.rows.append({"key": key, "text": text.replace("\n", " "), "language": language, "group": group,
-                          "role": role, "kind": kind, "edits": edits, "source_id": source})  # fmt: skip
+        self.rows[key] = {"text": text.replace("\n", " "), "language": language, "group": group, "role": role,
+                          "kind": kind, "edits": edits, "source_id": source, "also_source_ids": []}  # fmt: skip
         self.texts.add(text.replace("\n", " "))
         return key
 
     def new(self, text: str | None) -> bool:
         return text is not None and text.replace("\n", " ") not in self.texts
 
-    def copies(self, text: str, language: str, group: str, source: str) -> None:
+    def copies(self, text: str, language: str, group: str, source: str) -> dict[str, frozenset[int]]:
+        """Make the copies of an original; return the cut ones, each with the indices of the sentences it keeps."""
         rng = self.rng
+        made: list[tuple[str, str]] = []
         for name, edit in COPY_EDITS.items():
             if name in CONDITIONAL or rng.random() < COPY_RATE:
                 copy = edit(text, language, rng)
                 if self.new(copy):
-                    self.add(copy, language, group, "copy", name, name, source)
+                    made.append((self.add(copy, language, group, "copy", name, name, source), copy))
         if rng.random() < COMBINATION_RATE:
             for _ in range(10):
                 first, second = rng.sample(sorted(COPY_EDITS), 2)
                 once = COPY_EDITS[first](text, language, rng)
                 twice = COPY_EDITS[second](once, language, rng) if once is not None else None
                 if self.new(twice):
-                    self.add(twice, language, group, "copy", "combination", f"{first}+{second}", source)
+                    made.append((self.add(twice, language, group, "copy", "combination", f"{first}+{second}", source),
+                                 twice))  # fmt: skip
                     break
+        sentences = text.split("\n")
+        cut = {}
+        for key, copy in made:
+            edits = self.rows[key]["edits"].split("+")
+            if "last_sentence_cut" not in edits:
+                continue
+            # Cut after a swap, the copy's sentences are the original's, unchanged; else it lost the last one.
+            kept = set(copy.split("\n")) if "sentences_swapped" in edits else set(sentences[:-1])
+            cut[key] = frozenset(i for i, sentence in enumerate(sentences) if sentence in kept)
+        return cut
 
-    def apart(self, text: str, language: str, group: str, original: str, fillers: list[str]) -> None:
+    def apart(self, text: str, language: str, group: str, original: str, fillers: list[str],
+              cut: dict[str, frozenset[int]]) -> None:  # fmt: skip
+        """Make the different facts of an original. A cut copy that keeps only sentences a different fact has
+        unchanged is a copy of both: it is labelled with both sources (`also_source_ids`)."""
         rng = self.rng
+        sentences = text.split("\n")
         for name in APART_KINDS:
             if rng.random() >= APART_RATE:
                 continue
@@ -419,6 +440,10 @@ class _Builder:
                 continue
             apart_group = f"{group}-{name}"
             key = self.add(variant, language, apart_group, "apart", name, name, original)
+            unchanged = {i for i, sentence in enumerate(sentences) if sentence in variant.split("\n")}
+            for copy, kept in cut.items():
+                if kept <= unchanged:
+                    self.rows[copy]["also_source_ids"].append(key)
             if rng.random() < APART_COPY_RATE:
                 kind = rng.choice(KEEPING_FACTS)
                 copy = COPY_EDITS[kind](variant, language, rng)
@@ -468,17 +493,19 @@ def build_labelled(
             text = "\n".join(sentences)
             group = f"{language}-g{number:04d}"
             source = builder.add(text, language, group, "original", "original", "", None)
-            builder.copies(text, language, group, source)
-            builder.apart(text, language, group, source, fillers)
+            cut = builder.copies(text, language, group, source)
+            builder.apart(text, language, group, source, fillers, cut)
         for number, sentences in enumerate(unrelated):
             builder.add("\n".join(sentences), language, f"{language}-d{number:04d}", "distractor", "distractor", "",
                         None)  # fmt: skip
-    rows = builder.rows
-    rng.shuffle(rows)
-    ids = {row["key"]: f"p{i:05d}" for i, row in enumerate(rows)}
-    for row in rows:
-        row["paragraph_id"] = ids[row.pop("key")]
-        row["source_id"] = ids.get(row["source_id"]) if row["source_id"] else None
+    keys = list(builder.rows)
+    rng.shuffle(keys)
+    ids = {key: f"p{i:05d}" for i, key in enumerate(keys)}
+    rows = []
+    for key in keys:
+        row = builder.rows[key]
+        rows.append({**row, "paragraph_id": ids[key], "source_id": ids.get(row["source_id"]),
+                     "also_source_ids": [ids[other] for other in row["also_source_ids"]]})  # fmt: skip
     return pl.DataFrame(rows, schema=SCHEMA)
 
 

@@ -70,21 +70,30 @@ def test_merging_nothing_is_precise_and_recalls_nothing() -> None:
     assert (scores.precision, scores.recall, scores.f1) == (1.0, 0.0, 0.0)
 
 
-def labelled_example() -> pl.DataFrame:
-    rows = [
-        # paragraph_id, group, role, kind, source_id
-        ("o1", "g1", "original", "original", None),
-        ("c1", "g1", "copy", "typo", "o1"),
-        ("c2", "g1", "copy", "quotes", "o1"),
-        ("a1", "g1-n", "apart", "numbers_all_changed", "o1"),
-        ("o2", "g2", "original", "original", None),
-        ("c3", "g2", "copy", "typo", "o2"),
-        ("d1", "d1", "distractor", "distractor", None),
-    ]
-    columns = ["paragraph_id", "group", "role", "kind", "source_id"]
-    frame = pl.DataFrame(rows, schema=columns, orient="row")
+def hand_labelled(rows: list[tuple]) -> pl.DataFrame:
+    """A labelled set from (paragraph_id, group, role, kind, source_id[, also_source_ids]) rows: in German, but
+    group g2 in Kazakh."""
+    columns = ["paragraph_id", "group", "role", "kind", "source_id", "also_source_ids"]
+    frame = pl.DataFrame([(*row, [])[:6] for row in rows], schema=columns, orient="row")
     language = pl.when(pl.col("group") == "g2").then(pl.lit("kk")).otherwise(pl.lit("de"))
-    return frame.with_columns(text=pl.col("paragraph_id"), language=language, edits=pl.col("kind"))
+    return frame.with_columns(
+        text=pl.col("paragraph_id"), language=language, edits=pl.col("kind"),
+        also_source_ids=pl.col("also_source_ids").cast(pl.List(pl.String)),
+    )  # fmt: skip
+
+
+def labelled_example() -> pl.DataFrame:
+    return hand_labelled(
+        [
+            ("o1", "g1", "original", "original", None),
+            ("c1", "g1", "copy", "typo", "o1"),
+            ("c2", "g1", "copy", "quotes", "o1"),
+            ("a1", "g1-n", "apart", "numbers_all_changed", "o1"),
+            ("o2", "g2", "original", "original", None),
+            ("c3", "g2", "copy", "typo", "o2"),
+            ("d1", "d1", "distractor", "distractor", None),
+        ]
+    )
 
 
 def test_per_kind_recall_and_wrong_merges() -> None:
@@ -113,6 +122,33 @@ def test_per_kind_recall_and_wrong_merges() -> None:
     # True pairs: 3 in g1 + 1 in g2. Predicted: 3 in k1 + 1 in k3. Both: (o1,c1) and (o2,c3).
     overall = scores["overall"]
     assert (overall["true_pairs"], overall["predicted_pairs"], overall["correct_pairs"]) == (4, 4, 2)
+
+
+def test_a_cut_copy_that_is_also_a_copy_of_a_different_fact_may_join_either() -> None:
+    # x1 lost the sentence whose number a1 changed: it is a copy of o1 and of a1 alike.
+    example = hand_labelled(
+        [
+            ("o1", "g1", "original", "original", None),
+            ("a1", "g1-n", "apart", "numbers_all_changed", "o1"),
+            ("x1", "g1", "copy", "last_sentence_cut", "o1", ["a1"]),
+            ("d1", "d1", "distractor", "distractor", None),
+        ]
+    )
+    ids = ["o1", "a1", "x1", "d1"]
+    with_the_fact = score_labelled(example, pl.DataFrame({"paragraph_id": ids, "cluster_id": ["k1", "k2", "k2", "k3"]}))
+    assert with_the_fact["by_kind"]["last_sentence_cut"]["joined"] == 1
+    assert with_the_fact["by_kind"]["last_sentence_cut"]["wrongly_merged"] == 0
+    assert with_the_fact["different_facts_merged"] == 0
+    assert with_the_fact["ambiguous_rows"] == 1
+    assert with_the_fact["overall"]["true_pairs"] == with_the_fact["overall"]["predicted_pairs"] == 0
+    # Chained through it, the original and the different fact are one cluster: that is a fact merged.
+    chained = score_labelled(example, pl.DataFrame({"paragraph_id": ids, "cluster_id": ["k1", "k1", "k1", "k3"]}))
+    assert chained["different_facts_merged"] == 1
+    assert chained["by_kind"]["last_sentence_cut"]["wrongly_merged"] == 0
+    assert chained["overall"]["predicted_pairs"] == 1 and chained["overall"]["correct_pairs"] == 0
+    # Alone, it is lost.
+    alone = score_labelled(example, pl.DataFrame({"paragraph_id": ids, "cluster_id": ["k1", "k2", "k4", "k3"]}))
+    assert alone["by_kind"]["last_sentence_cut"]["joined"] == 0
 
 
 def test_a_method_that_drops_or_repeats_paragraphs_is_refused() -> None:
@@ -182,11 +218,14 @@ def test_the_labels_tell_the_truth(labelled: pl.DataFrame) -> None:
         source = rows.get(row["source_id"])
         if row["role"] == "copy":
             assert source["group"] == row["group"] and source["language"] == row["language"]
+            for other in row["also_source_ids"]:
+                assert "last_sentence_cut" in row["edits"]
+                assert rows[other]["role"] == "apart" and rows[other]["source_id"] == row["source_id"]
         elif row["role"] == "apart":
             assert source["role"] == "original" and source["group"] != row["group"]
             assert labelled.filter(pl.col("group") == row["group"])["role"].to_list().count("apart") == 1
         else:
-            assert source is None
+            assert source is None and row["also_source_ids"] == []
             assert labelled.filter(pl.col("group") == row["group"])["role"].to_list().count(row["role"]) == 1
 
 
