@@ -549,13 +549,16 @@ def build_throughput(pool: Pool, paragraphs: int, seed: int = SEED) -> pl.DataFr
         joined = pl.select(pl.concat_str(parts, separator=" ", ignore_nulls=True)).to_series()
         texts = texts.scatter(rows, joined)
     frame = pl.DataFrame({"text": texts, "language": np.array(LANGUAGES)[languages]})
-    copies = np.flatnonzero(rng.random(paragraphs) < THROUGHPUT_COPY_SHARE)
-    copies = copies[copies > 0]
-    sources = (rng.random(len(copies)) * copies).astype(np.int64)  # an earlier row
+    is_copy = rng.random(paragraphs) < THROUGHPUT_COPY_SHARE
+    originals = np.flatnonzero(~is_copy)
+    copies = np.flatnonzero(is_copy)
+    # Each copy's source: a row before it that is no copy itself, so that its text stays the one copied.
+    before = np.searchsorted(originals, copies)
+    copies, before = copies[before > 0], before[before > 0]
+    sources = originals[(rng.random(len(copies)) * before).astype(np.int64)]
     kinds = rng.integers(0, len(THROUGHPUT_EDITS), size=len(copies))
     copy_of = np.full(paragraphs, -1, dtype=np.int64)
     copy_of[copies] = sources
-    # A copy's source may itself be a copy made later in index order; the source's text is taken as first built.
     source_texts = frame["text"].gather(sources)
     edited = pl.select(
         pl.coalesce(

@@ -265,6 +265,7 @@ def test_the_throughput_corpus_is_the_same_at_every_build(pool: Pool) -> None:
     copies = frame.filter(pl.col("copy_of").is_not_null())
     assert 100 <= copies.height <= 300
     assert (copies["copy_of"] < copies["paragraph_id"]).all()
+    assert not set(copies["copy_of"]) & set(copies["paragraph_id"]), "a copy's source is no copy itself"
     assert set(frame["language"]) == set(LANGUAGES)
 
 
