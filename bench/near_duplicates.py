@@ -71,7 +71,7 @@ RSS_SAMPLE_S = 0.05
 PAGE = os.sysconf("SC_PAGE_SIZE")
 FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 FNV_PRIME = np.uint64(0x100000001B3)
-APART_ROLES = ("apart", "distractor", "original")
+METHODS = ("near_dedup", "exact", "minhash")
 
 Clusterer = Callable[[pl.DataFrame], pl.DataFrame]
 
@@ -342,7 +342,7 @@ def methods(wanted: Sequence[str]) -> dict[str, tuple[Clusterer | None, str]]:
         elif name == "near_dedup":
             found[name] = _near_dedup()
         else:
-            raise SystemExit(f"unknown method {name!r}: choose from near_dedup, exact, minhash")
+            raise ValueError(f"unknown method {name!r}: choose from {', '.join(METHODS)}")
     return found
 
 
@@ -545,12 +545,20 @@ def print_throughput(report: dict, console: Console) -> None:
     console.print(table)
 
 
+def _method_names(value: str) -> list[str]:
+    names = value.split(",")
+    unknown = [name for name in names if name not in METHODS]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown method {', '.join(unknown)}: choose from {', '.join(METHODS)}")
+    return names
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--originals", type=int, default=ORIGINALS, help="originals per language")
     parser.add_argument("--throughput", type=int, metavar="N", help="time the methods on N paragraphs instead")
-    parser.add_argument("--methods", type=lambda value: value.split(","), default=["near_dedup", "exact", "minhash"])
+    parser.add_argument("--methods", type=_method_names, default=list(METHODS), help=f"of {', '.join(METHODS)}")
     parser.add_argument("--data", type=Path, default=SHARED_DATA, help="the shared corpora (../shared/data)")
     parser.add_argument("--out", type=Path, help="results file (default bench/results/near_duplicates*.json)")
     args = parser.parse_args()
