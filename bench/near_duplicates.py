@@ -13,6 +13,8 @@ per input. Three are scored, each where it is available:
 On the labelled set (bench/near_duplicates_corpus.py, also written as JSONL under /tmp): pair precision, recall,
 F1 and the adjusted Rand index, overall and per language; per edit kind, the share of copies in their source's
 cluster and the number of rows in a cluster with a row of another true group ("wrongly merged"); wall time.
+A cut copy that is as much a copy of a different fact (`also_source_ids`) may join either, and is left out of
+the pair scores.
 On MRPC (../shared/data/dedup-labelled-mrpc): how many paraphrase and non-paraphrase pairs land in one cluster.
 Paraphrases are not copies: reported, not a target.
 --throughput N times each method on N recombined paragraphs (paragraphs per second, peak RSS of this process
@@ -49,6 +51,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.corpus import _rows
+from bench.limits import PAGE
 from bench.near_duplicates_corpus import (
     ORIGINALS,
     SEED,
@@ -68,7 +71,6 @@ MINHASH_BANDS = 16  # of 8 rows: a pair with Jaccard similarity 0.67 shares a bu
 MINHASH_SEED = 13
 MINHASH_CHUNK = 50_000
 RSS_SAMPLE_S = 0.05
-PAGE = os.sysconf("SC_PAGE_SIZE")
 FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 FNV_PRIME = np.uint64(0x100000001B3)
 METHODS = ("near_dedup", "exact", "minhash")
