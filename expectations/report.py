@@ -6,6 +6,7 @@ nothing fetched, so it renders the same offline, attached to an email or opened 
 
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import dataclass
 from html import escape
@@ -31,6 +32,20 @@ SELECT suite, expectation, severity, success, unexpected_count, observed_value, 
 FROM core.quality_results WHERE run_id = ? ORDER BY suite, expectation
 """
 LANGUAGES = "SELECT language, articles, paragraphs_read, paragraphs_unique, duplicate_ratio FROM language_summary"
+LARGEST_CLUSTERS = 5
+MEMBERS_SHOWN = 4
+# The largest near-duplicate clusters, each with its canonical text and its most similar other members.
+CLUSTERS = f"""
+SELECT c.cluster_id, c.canonical_text, c.paragraphs, c.occurrences, c.documents,
+       list([m.text, CAST(round(m.similarity, 3) AS VARCHAR)] ORDER BY m.similarity DESC, m.paragraph_id)
+           FILTER (WHERE m.paragraph_id <> c.cluster_id)[1:{MEMBERS_SHOWN}] AS members
+FROM near_duplicate_clusters AS c
+JOIN (SELECT n.cluster_id, n.paragraph_id, n.similarity, p.text
+      FROM core.near_clusters AS n JOIN core.paragraphs AS p USING (paragraph_id)) AS m USING (cluster_id)
+GROUP BY ALL
+ORDER BY c.paragraphs DESC, c.occurrences DESC, c.cluster_id
+LIMIT {LARGEST_CLUSTERS}
+"""
 
 
 class ReportError(ValueError):
@@ -67,12 +82,23 @@ class Result:
 
 
 @dataclass(frozen=True)
+class Cluster:
+    cluster_id: str
+    canonical_text: str
+    paragraphs: int
+    occurrences: int
+    documents: int
+    members: list[list[str]]  # [text, similarity to the canonical text]
+
+
+@dataclass(frozen=True)
 class Report:
     runs: list[Run]  # oldest first
     run: Run  # the run the report is about
     results: list[Result]
     languages: list[tuple]
     data_docs: Path | None
+    clusters: list[Cluster]  # the largest near-duplicate clusters
 
 
 def load_report(con: duckdb.DuckDBPyConnection, run_id: int | None, data_docs: Path | None) -> Report:
@@ -84,7 +110,8 @@ def load_report(con: duckdb.DuckDBPyConnection, run_id: int | None, data_docs: P
         raise ReportError(f"no run {run_id} among the last {HISTORY_RUNS}; see `newsflow sql 'SELECT * FROM runs'`")
     results = [Result(*row) for row in con.execute(RESULTS, [chosen.run_id]).fetchall()]
     languages = con.execute(LANGUAGES).fetchall()
-    return Report(runs, chosen, results, languages, data_docs if data_docs and data_docs.is_file() else None)
+    clusters = [Cluster(*row) for row in con.execute(CLUSTERS).fetchall()]
+    return Report(runs, chosen, results, languages, data_docs if data_docs and data_docs.is_file() else None, clusters)
 
 
 def suite_verdicts(results: list[Result]) -> list[tuple[str, int, int, int]]:
@@ -193,12 +220,47 @@ def render_html(report: Report) -> str:
 <h2>Articles by language</h2>
 <table><tr><th>language</th><th>articles</th><th>paragraphs</th><th>unique</th><th>duplicate ratio</th></tr>
 {languages}</table>
+<h2>Largest near-duplicate clusters</h2>
+{cluster_sections(report.clusters)}
 <h2>Latest runs</h2>
 <table><tr><th>run</th><th>started</th><th>status</th><th>files</th><th>loaded</th><th>paragraphs read</th></tr>
 {runs}</table>
 {docs}
 </body></html>
 """
+
+
+def cluster_sections(clusters: list[Cluster]) -> str:
+    """Each cluster's canonical paragraph beside its members, words it lacks struck, words it adds marked."""
+    if not clusters:
+        return "<p>No near copies among the current articles.</p>"
+    sections = []
+    for cluster in clusters:
+        rows = "".join(
+            f"<tr><td>{marked_differences(cluster.canonical_text, text)}</td><td>{similarity}</td></tr>"
+            for text, similarity in cluster.members
+        )
+        sections.append(
+            f"<section class='cluster'><p><b>{cluster.paragraphs} paragraphs</b>, {cluster.occurrences} occurrences "
+            f"in {cluster.documents} articles. Canonical (kept):</p><blockquote>{escape(cluster.canonical_text)}"
+            f"</blockquote><table><tr><th>member, against the canonical text</th><th>similarity</th></tr>{rows}"
+            "</table></section>"
+        )
+    return "".join(sections)
+
+
+def marked_differences(canonical: str, member: str) -> str:
+    """The member's words, with what the canonical text has instead in <del> and its own changes in <ins>."""
+    old, new = canonical.split(), member.split()
+    parts = []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
+        if op in ("delete", "replace"):
+            parts.append(f"<del>{escape(' '.join(old[a1:a2]))}</del>")
+        if op in ("insert", "replace"):
+            parts.append(f"<ins>{escape(' '.join(new[b1:b2]))}</ins>")
+        if op == "equal":
+            parts.append(escape(" ".join(new[b1:b2])))
+    return " ".join(parts)
 
 
 CSS = """
@@ -215,6 +277,9 @@ figure { margin: 0; } figcaption { font-weight: 600; margin-bottom: .3rem; }
 svg text { font: 11px system-ui, sans-serif; fill: #57606a; }
 pre { background: #f6f8fa; padding: .4rem .6rem; white-space: pre-wrap; overflow-wrap: anywhere; }
 .failures li { margin-bottom: .8rem; }
+.cluster { border-left: 3px solid #8250df; padding-left: .8rem; margin-bottom: 1.2rem; }
+.cluster td:first-child { text-align: left; } blockquote { margin: .3rem 0; color: #57606a; }
+del { background: #ffebe9; color: #82071e; } ins { background: #dafbe1; color: #116329; text-decoration: none; }
 """
 
 WIDTH, HEIGHT, PAD = 420, 180, 48

@@ -22,7 +22,7 @@ class NearDupConfig:
     # (a copy with its end cut off; a paragraph that shares one sentence of three with another is not).
     jaccard: float = 0.6
     containment: float = 0.9
-    length_ratio: float = 0.5
+    length_ratio: float = 0.2
 
     @property
     def num_perm(self) -> int:

@@ -55,19 +55,17 @@ ACCENTED = {
     if letter.islower() and len(base := unicodedata.normalize("NFKD", letter)) > 1 and base[0].isascii()
 }
 ROMANIZE_FROM, ROMANIZE_TO = list(ACCENTED | ROMANIZE), list((ACCENTED | ROMANIZE).values())
-# Digits grouped by a space (1 000), a dot or a comma (1.000, 1,000): the group mark goes. A single
-# comma between digits is a decimal comma (1,5 -> 1.5). Dates (11.11.2025) keep their dots.
-DIGIT_GROUP = r"(\d)[ \u00a0\u202f.,](\d{3})(\D|$)"
+# Digits grouped by a space (1 000), a dot or a comma (1.000, 1,000), up to 10^18: the group marks go.
+# A single comma between digits is a decimal comma (1,5 -> 1.5). Dates (11.11.2025) keep their dots.
+GROUP_MARK = "[ \u00a0\u202f.,]"
+DIGIT_GROUPS = rf"(\d){GROUP_MARK}(\d{{3}})" + rf"(?:{GROUP_MARK}(\d{{3}}))?" * 5 + r"\b"
 DECIMAL_COMMA = r"(\d),(\d)"
 NUMBER = r"\d+(?:\.\d+)*"
 
 
 def canonical_numbers(texts: pl.Expr) -> pl.Expr:
     """The text with every number written one way, whatever its format."""
-    # Each pass removes every other group mark of a long number (1 000 000): three passes reach 10^12.
-    for _ in range(3):
-        texts = texts.str.replace_all(DIGIT_GROUP, "$1$2$3")
-    return texts.str.replace_all(DECIMAL_COMMA, "$1.$2")
+    return texts.str.replace_all(DIGIT_GROUPS, "$1$2$3$4$5$6$7").str.replace_all(DECIMAL_COMMA, "$1.$2")
 
 
 def skeleton(texts: pl.Expr) -> pl.Expr:
@@ -78,8 +76,13 @@ def skeleton(texts: pl.Expr) -> pl.Expr:
 
 
 def numbers(texts: pl.Expr) -> pl.Expr:
-    """The distinct numbers of each text by value, sorted: the facts a near copy must not change."""
-    return canonical_numbers(texts).str.extract_all(NUMBER).list.unique().list.sort()
+    """The numbers of each text by value, sorted, each with its occurrence (`24#1`, `24#2`): the facts a
+    near copy must not change. Counting occurrences makes set inclusion multiset inclusion, so "21 and
+    24 months" changed to "24 and 24 months" differs."""
+    values = canonical_numbers(texts).str.extract_all(NUMBER)
+    return values.list.eval(
+        pl.element() + "#" + pl.int_range(1, pl.len() + 1).over(pl.element()).cast(pl.String)
+    ).list.sort()
 
 
 def splitmix64(x: np.ndarray) -> np.ndarray:

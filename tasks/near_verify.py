@@ -6,7 +6,10 @@ A pair is a near copy when, on the skeleton of tasks/near_signature.py,
   sentence cut still matches, a paragraph that shares one sentence of three with another does not;
 - AND its numbers agree as values: the same, or those of one are all among those of the other (a
   copy that lost its last sentence lost its numbers too). A paragraph that repeats yesterday's words
-  with today's exchange rate or score is a different fact, however similar its words.
+  with today's exchange rate or score is a different fact, however similar its words;
+- AND not both sides say something the other does not: two paragraphs that share a long sentence
+  but each have a sentence of their own (under half of its shingles found in the other) are two
+  stories. A copy may add a sentence (a credit, a dateline) or lose one (cut), not both.
 """
 
 from __future__ import annotations
@@ -28,6 +31,42 @@ def shingle_sets(texts: pl.Series) -> pl.Series:
         pl.DataFrame({"row": np.arange(len(texts))})
         .join(lists, on="row", how="left", maintain_order="left")["hash"]
         .fill_null([])
+    )
+
+
+# A sentence ends at . ! ? or … (and closing quotes), before whitespace.
+SENTENCE_END = r"([.!?…]+[\"»”)]*)\s+"
+NOVEL_SENTENCE = 0.5
+
+
+def both_add_a_sentence(pairs: pl.DataFrame) -> pl.Series:
+    """For each pair (left_id, right_id, left_text, right_text): whether each side has a sentence of
+    which under NOVEL_SENTENCE of the shingles occur in the other side."""
+    sides = pl.concat(
+        [
+            pairs.select(pair=pl.int_range(pl.len()), side=pl.lit(0), text="left_text", other="right_text"),
+            pairs.select(pair=pl.int_range(pl.len()), side=pl.lit(1), text="right_text", other="left_text"),
+        ]
+    )
+    others = sides.select("pair", "side", other=shingle_sets(sides["other"]))
+    sentences = (
+        sides.select("pair", "side", sentence=pl.col("text").str.replace_all(SENTENCE_END, "$1\n").str.split("\n"))
+        .explode("sentence")
+        .filter(pl.col("sentence").str.strip_chars() != "")
+    )
+    sentences = sentences.with_columns(shingles=shingle_sets(sentences["sentence"])).join(others, on=["pair", "side"])
+    found = pl.col("shingles").list.set_intersection("other").list.len() / pl.col("shingles").list.len()
+    novel = (
+        sentences.filter(pl.col("shingles").list.len() > 0)
+        .group_by("pair", "side")
+        .agg(novel=(found < NOVEL_SENTENCE).any())
+        .group_by("pair")
+        .agg(both=pl.col("novel").sum() == 2)
+    )
+    return (
+        pl.DataFrame({"pair": range(pairs.height)}, schema={"pair": pl.Int64})
+        .join(novel.with_columns(pl.col("pair").cast(pl.Int64)), on="pair", how="left")["both"]
+        .fill_null(False)
     )
 
 
@@ -69,6 +108,12 @@ def verify_pairs(pairs: pl.DataFrame, config: NearDupConfig) -> pl.DataFrame:
     similar = (pl.col("similarity") >= config.jaccard) | (
         (pl.col("containment") >= config.containment) & (pl.col("ratio") >= config.length_ratio)
     )
-    return measured.select(
-        "left_id", "right_id", "similarity", "numbers_agree", is_near_copy=pl.col("numbers_agree") & similar
-    )
+    verdict = measured.with_columns(is_near_copy=pl.col("numbers_agree") & similar)
+    # Sentence by sentence only where the rest says yes: the look is costlier, and such pairs are few.
+    maybe = verdict.filter("is_near_copy")
+    if maybe.height:
+        two_stories = maybe.select("left_id", "right_id", two_stories=both_add_a_sentence(maybe))
+        verdict = verdict.join(two_stories, on=["left_id", "right_id"], how="left").with_columns(
+            pl.col("is_near_copy") & ~pl.col("two_stories").fill_null(False)
+        )
+    return verdict.select("left_id", "right_id", "similarity", "numbers_agree", "is_near_copy")

@@ -41,9 +41,11 @@ def test_different_numbers_and_words_keep_different_skeletons() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Курс составил 1 000,5 тенге, рост 17 %", ["1000.5", "17"]),
-        ("Preis: 1.000 Euro, 1,5 Prozent, am 11.11.2025", ["1.5", "1000", "11.11.2025"]),
-        ("Score 3:2, 1,000,000 fans", ["1000000", "2", "3"]),
+        ("Курс составил 1 000,5 тенге, рост 17 %", ["1000.5#1", "17#1"]),
+        ("Preis: 1.000 Euro, 1,5 Prozent, am 11.11.2025", ["1.5#1", "1000#1", "11.11.2025#1"]),
+        ("Score 3:2, 10.000.000.000 Tenge, 1,000,000 fans", ["10000000000#1", "1000000#1", "2#1", "3#1"]),
+        # Each occurrence counts: "21 and 24" changed to "24 and 24" is a different fact.
+        ("zu 24 Monaten, ebenfalls zu 24 Monaten", ["24#1", "24#2"]),
         ("Без чисел", []),
     ],
 )
