@@ -132,7 +132,7 @@ def load_candidate(
             with timed(counters, "stage"):
                 stage(
                     con, prepared.outcomes, prepared.paragraphs, prepared.headers, prepared.document_languages,
-                    (prepared.signatures, prepared.bands),
+                    prepared.near_signatures,
                 )  # fmt: skip
             counters.update(count_batch(prepared))
             read_statuses.append(prepared.outcomes.select("source_path", "status"))

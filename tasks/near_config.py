@@ -13,8 +13,8 @@ class NearDupConfig:
     Defaults measured on bench/near_duplicates.py's labelled set (bench/README.md).
     """
 
-    bands: int = 20
-    rows: int = 4
+    bands: int = 16
+    rows: int = 8
     seed: int = 20261202
     min_words: int = 8
     # verify: a pair is a near copy when its shingle sets have Jaccard similarity >= `jaccard`, or

@@ -28,6 +28,8 @@ from warehouse import near
 from warehouse.runs import record_counters
 from warehouse.transaction import transaction
 
+# Candidate pairs verified at a time: their texts and shingle sets are in memory together.
+VERIFY_CHUNK = 100_000
 # Paragraphs signed at a time when a warehouse from before m007 (or another config) is signed again.
 SIGN_CHUNK = 50_000
 
@@ -54,16 +56,19 @@ def find_near_duplicates(con: duckdb.DuckDBPyConnection, run_id: int, config: Ne
     counts["signed_again"] = sign_unsigned(con, config)  # into staging: one transaction writes one database
     with transaction(con):
         last_key = near.add_staged_signatures(con, run_id)
-    candidates = verify_pairs(near.candidate_pairs(con, last_key), config)
-    copies = candidates.filter("is_near_copy")
-    counts |= {
-        "candidate_pairs": candidates.height,
-        "near_copy_pairs": copies.height,
-        "rejected_numbers": candidates.filter(~pl.col("numbers_agree")).height,
-        "rejected_similarity": candidates.filter(pl.col("numbers_agree") & ~pl.col("is_near_copy")).height,
-    }
+    counts |= {"candidate_pairs": 0, "near_copy_pairs": 0, "rejected_numbers": 0, "rejected_similarity": 0}
+    candidates = near.find_candidates(con, last_key)
     with transaction(con):
-        near.record_pairs(con, copies.select("left_id", "right_id", "similarity"), run_id)
+        # In chunks: memory holds a slice of the candidates and their texts, however many there are.
+        for first in range(1, candidates + 1, VERIFY_CHUNK):
+            verified = verify_pairs(near.candidate_chunk(con, first, first + VERIFY_CHUNK - 1), config)
+            copies = verified.filter("is_near_copy")
+            near.record_pairs(con, copies.select("left_id", "right_id", "similarity"), run_id)
+            counts["candidate_pairs"] += verified.height
+            counts["near_copy_pairs"] += copies.height
+            counts["rejected_numbers"] += verified.filter(~pl.col("numbers_agree")).height
+            counts["rejected_similarity"] += verified.filter(pl.col("numbers_agree") & ~pl.col("is_near_copy")).height
+    with transaction(con):
         pairs, numbers = near.current_pairs(con)
         groups = cluster_pairs(pairs, numbers, config)
         near.flag_clusters(con, groups)

@@ -11,8 +11,10 @@ Kazakh Cyrillic and both official Kazakh Latin alphabets (2018, 2021) meet (ша
 all become `sahar`), accents dropped from Latin letters, and punctuation (quotes, dashes) gone. Shingles are its
 overlapping SHINGLE_CHARS-character windows, hashed with NumPy over the whole batch at once; rensa
 turns each paragraph's shingle hashes into a MinHash, whose rows are hashed band by band into
-`bands` keys, plus one key for the skeleton's first PREFIX_CHARS characters, so that a copy with
-its last sentence cut (low Jaccard similarity, same beginning) is still found.
+`bands` keys: paragraphs that share one are compared. Many rows per band make the keys strict, so
+paragraphs that merely share a sentence rarely meet, which keeps the comparisons few as the corpus
+grows. Two exact keys add what MinHash misses: the whole skeleton, and the skeleton without its last
+sentence, so a copy with its last sentence cut (low Jaccard similarity) meets its original.
 
 Paragraphs under `min_words` words get no band keys: they match only exactly.
 """
@@ -32,7 +34,8 @@ from tasks.near_config import NearDupConfig
 # bump SIGNATURE_VERSION; a warehouse signed with another version is signed again (warehouse/near.py).
 SIGNATURE_VERSION = f"1-rensa{rensa.RMinHash.ALGORITHM_VERSION}"
 SHINGLE_CHARS = 5
-PREFIX_CHARS = 64
+# A sentence ends at . ! ? or … (and closing quotes), before whitespace.
+SENTENCE_END = r"([.!?…]+[\"»”)]*)\s+"
 
 
 # Every Cyrillic letter of Russian and Kazakh, and the Latin letters of the Kazakh alphabets, meet in
@@ -117,7 +120,7 @@ def shingle_hashes(skeletons: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def band_keys(skeletons: list[str], config: NearDupConfig) -> np.ndarray:
-    """(texts, bands + 1) band keys: a hash of each band of MinHash rows, then of the text's beginning."""
+    """(texts, bands + 1) band keys: a hash of each band of MinHash rows, then of the whole skeleton."""
     hashes, offsets = shingle_hashes(skeletons)
     digests = rensa.RMinHash.digest_matrix_from_flat_token_hashes(hashes, offsets, config.num_perm, config.seed)
     matrix = np.array(digests.to_rows(), dtype=np.uint64).reshape(len(skeletons), config.bands, config.rows)
@@ -125,29 +128,43 @@ def band_keys(skeletons: list[str], config: NearDupConfig) -> np.ndarray:
         keys = np.broadcast_to(np.arange(1, config.bands + 1, dtype=np.uint64), matrix.shape[:2]).copy()
         for row in range(config.rows):
             keys = splitmix64(keys * np.uint64(0x9E3779B97F4A7C15) ^ matrix[:, :, row])
-    prefixes = np.fromiter(
-        (xxhash.xxh3_64_intdigest(s[:PREFIX_CHARS].encode()) for s in skeletons), dtype=np.uint64, count=len(skeletons)
-    )
-    return np.concatenate([keys, prefixes[:, None]], axis=1)
+    return np.concatenate([keys, text_keys(skeletons)[:, None]], axis=1)
 
 
-def sign_paragraphs(paragraphs: pl.DataFrame, config: NearDupConfig) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """From (paragraph_id, text), one row per distinct paragraph_id: (paragraph_id, words, numbers),
-    and the band keys of those with at least `config.min_words` words: (paragraph_id, band_key)."""
+def text_keys(skeletons: list[str]) -> np.ndarray:
+    """A key for each whole skeleton: texts equal but for format meet here, and a copy cut after a
+    sentence meets the prefix key of its original (`prefix_keys`)."""
+    return np.fromiter((xxhash.xxh3_64_intdigest(s.encode()) for s in skeletons), dtype=np.uint64, count=len(skeletons))
+
+
+def without_last_sentence(texts: pl.Expr) -> pl.Expr:
+    sentences = texts.str.replace_all(SENTENCE_END, "$1\n").str.strip_chars().str.split("\n")
+    return pl.when(sentences.list.len() > 1).then(sentences.list.head(sentences.list.len() - 1).list.join(" "))
+
+
+def sign_paragraphs(paragraphs: pl.DataFrame, config: NearDupConfig) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """From (paragraph_id, text), one row per distinct paragraph_id: (paragraph_id, words, numbers); for
+    those of at least `config.min_words` words, their band keys (paragraph_id, band_key); and for those
+    whose text without its last sentence still has that many words, its key (paragraph_id, prefix_key)."""
     distinct = paragraphs.select("paragraph_id", "text").unique("paragraph_id", keep="first", maintain_order=True)
     signed = distinct.select(
         "paragraph_id",
         words=pl.col("text").str.count_matches(r"\S+").cast(pl.Int32),
         numbers=numbers(pl.col("text")),
         skeleton=skeleton(pl.col("text")),
+        prefix=without_last_sentence(pl.col("text")),
     )
     long = signed.filter(pl.col("words") >= config.min_words)
     keys = band_keys(long["skeleton"].to_list(), config) if long.height else np.empty((0, config.bands + 1), np.uint64)
     bands = pl.DataFrame(
-        {
-            "paragraph_id": np.repeat(long["paragraph_id"].to_numpy(), config.bands + 1),
-            "band_key": keys.reshape(-1),
-        },
+        {"paragraph_id": np.repeat(long["paragraph_id"].to_numpy(), config.bands + 1), "band_key": keys.reshape(-1)},
         schema={"paragraph_id": pl.String, "band_key": pl.UInt64},
     )
-    return signed.drop("skeleton"), bands
+    cut = long.filter(pl.col("prefix").str.count_matches(r"\S+") >= config.min_words).select(
+        "paragraph_id", skeleton=skeleton(pl.col("prefix"))
+    )
+    prefixes = pl.DataFrame(
+        {"paragraph_id": cut["paragraph_id"], "prefix_key": text_keys(cut["skeleton"].to_list())},
+        schema={"paragraph_id": pl.String, "prefix_key": pl.UInt64},
+    )
+    return signed.select("paragraph_id", "words", "numbers"), bands, prefixes

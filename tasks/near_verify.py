@@ -18,7 +18,7 @@ import numpy as np
 import polars as pl
 
 from tasks.near_config import NearDupConfig
-from tasks.near_signature import shingle_hashes, skeleton
+from tasks.near_signature import SENTENCE_END, shingle_hashes, skeleton
 
 
 def shingle_sets(texts: pl.Series) -> pl.Series:
@@ -34,8 +34,6 @@ def shingle_sets(texts: pl.Series) -> pl.Series:
     )
 
 
-# A sentence ends at . ! ? or … (and closing quotes), before whitespace.
-SENTENCE_END = r"([.!?…]+[\"»”)]*)\s+"
 NOVEL_SENTENCE = 0.5
 
 

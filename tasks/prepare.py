@@ -42,8 +42,8 @@ class PreparedBatch:
     paragraphs: pl.DataFrame  # document_id, position, text, language, paragraph_id
     headers: pl.DataFrame  # document_id, title, dateline_place, agency, published_on
     document_languages: pl.DataFrame  # document_id, language
-    signatures: pl.DataFrame = field(default_factory=pl.DataFrame)  # paragraph_id, words, numbers
-    bands: pl.DataFrame = field(default_factory=pl.DataFrame)  # paragraph_id, band_key
+    # (paragraph_id, words, numbers), (paragraph_id, band_key), (paragraph_id, prefix_key)
+    near_signatures: tuple[pl.DataFrame, ...] = ()
     timings: Counter[tuple[str, str]] = field(default_factory=Counter)  # (step, "milliseconds") -> time spent
 
 
@@ -67,7 +67,7 @@ def prepare_batch(batch: pl.DataFrame, root: Path, languages: tuple[str, ...], l
     with timed(prepared.timings, "fingerprint"):
         prepared.paragraphs = fingerprint_paragraphs(paragraphs)
     with timed(prepared.timings, "near_signature"):
-        prepared.signatures, prepared.bands = sign_paragraphs(prepared.paragraphs, limits.near)
+        prepared.near_signatures = sign_paragraphs(prepared.paragraphs, limits.near)
     return prepared
 
 

@@ -46,7 +46,7 @@ def stage_batch(
     outcomes: pl.DataFrame,
     documents: pl.DataFrame,
     paragraphs: pl.DataFrame,
-    signatures: tuple[pl.DataFrame, pl.DataFrame],
+    signatures: tuple[pl.DataFrame, ...],
 ) -> None:
     with (
         transaction(con),
@@ -70,7 +70,7 @@ def stage(
     paragraphs: pl.DataFrame,
     headers: pl.DataFrame,
     languages: pl.DataFrame,
-    signatures: tuple[pl.DataFrame, pl.DataFrame],
+    signatures: tuple[pl.DataFrame, ...],
 ) -> pl.DataFrame:
     documents = build_documents(outcomes, paragraphs, headers, languages)
     stage_batch(con, outcomes, documents, paragraphs, signatures)

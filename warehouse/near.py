@@ -15,6 +15,7 @@ RECORD_CONFIG = "INSERT OR REPLACE INTO core.warehouse_meta VALUES ('near_duplic
 # A new signature config makes every stored band key and verified pair meaningless: start again.
 FORGET_INDEX = (
     "DELETE FROM core.near_bands",
+    "DELETE FROM core.near_prefixes",
     "DELETE FROM core.near_signatures",
     "DELETE FROM core.near_pairs",
 )
@@ -27,6 +28,7 @@ LIMIT ?
 """
 STAGE_SIGNATURES = "INSERT INTO staging.near_signatures BY NAME SELECT paragraph_id, words, numbers FROM new_signatures"
 STAGE_BANDS = "INSERT INTO staging.near_bands BY NAME SELECT paragraph_id, band_key FROM new_bands"
+STAGE_PREFIXES = "INSERT INTO staging.near_prefixes BY NAME SELECT paragraph_id, prefix_key FROM new_prefixes"
 LAST_KEY = "SELECT coalesce(max(signature_key), 0) FROM core.near_signatures"
 # Signatures of the paragraphs new to the warehouse, keyed after the last key; then their band keys.
 ADD_SIGNATURES = """
@@ -48,26 +50,57 @@ JOIN core.near_signatures AS s USING (paragraph_id)
 WHERE s.signature_key > $last_key
 ORDER BY b.band_key
 """
+ADD_PREFIXES = """
+INSERT INTO core.near_prefixes
+SELECT DISTINCT p.prefix_key, s.signature_key
+FROM staging.near_prefixes AS p
+JOIN core.near_signatures AS s USING (paragraph_id)
+WHERE s.signature_key > $last_key
+ORDER BY p.prefix_key
+"""
 # Find: each new paragraph against every paragraph signed before it (old ones, and new ones with a
-# smaller key), where they share a band key. Each pair once, its smaller id on the left.
-CANDIDATES = """
-SELECT
-    least(ns.paragraph_id, os.paragraph_id) AS left_id,
-    greatest(ns.paragraph_id, os.paragraph_id) AS right_id,
-    lp.text AS left_text, rp.text AS right_text,
-    CASE WHEN ns.paragraph_id < os.paragraph_id THEN ns.numbers ELSE os.numbers END AS left_numbers,
-    CASE WHEN ns.paragraph_id < os.paragraph_id THEN os.numbers ELSE ns.numbers END AS right_numbers
+# smaller key) where they share a band key, and against every paragraph it is a cut copy of, or that
+# is a cut copy of it (a whole-text key meets a prefix key). Each pair once, numbered for the chunks.
+FIND_CANDIDATES = """
+CREATE OR REPLACE TEMP TABLE near_candidates AS
+SELECT row_number() OVER (ORDER BY low_key, high_key) AS candidate, low_key, high_key
 FROM (
-    SELECT DISTINCT n.signature_key AS new_key, o.signature_key AS old_key
-    FROM core.near_bands AS n
-    JOIN core.near_bands AS o ON o.band_key = n.band_key AND o.signature_key < n.signature_key
-    WHERE n.signature_key > $last_key
-) AS c
-JOIN core.near_signatures AS ns ON ns.signature_key = c.new_key
-JOIN core.near_signatures AS os ON os.signature_key = c.old_key
-JOIN core.paragraphs AS lp ON lp.paragraph_id = least(ns.paragraph_id, os.paragraph_id)
-JOIN core.paragraphs AS rp ON rp.paragraph_id = greatest(ns.paragraph_id, os.paragraph_id)
-ORDER BY left_id, right_id
+    SELECT DISTINCT least(new_key, old_key) AS low_key, greatest(new_key, old_key) AS high_key
+    FROM (
+        SELECT n.signature_key AS new_key, o.signature_key AS old_key
+        FROM core.near_bands AS n
+        JOIN core.near_bands AS o ON o.band_key = n.band_key AND o.signature_key < n.signature_key
+        WHERE n.signature_key > $last_key
+        UNION ALL
+        SELECT n.signature_key, o.signature_key
+        FROM core.near_bands AS n
+        JOIN core.near_prefixes AS o ON o.prefix_key = n.band_key AND o.signature_key <> n.signature_key
+        WHERE n.signature_key > $last_key
+        UNION ALL
+        SELECT n.signature_key, o.signature_key
+        FROM core.near_prefixes AS n
+        JOIN core.near_bands AS o ON o.band_key = n.prefix_key AND o.signature_key <> n.signature_key
+        WHERE n.signature_key > $last_key
+    )
+)
+"""
+CANDIDATE_COUNT = "SELECT count(*) FROM near_candidates"
+# One chunk of candidates with what verify needs; the smaller paragraph_id on the left.
+CANDIDATE_CHUNK = """
+SELECT
+    CASE WHEN a.paragraph_id < b.paragraph_id THEN a.paragraph_id ELSE b.paragraph_id END AS left_id,
+    CASE WHEN a.paragraph_id < b.paragraph_id THEN b.paragraph_id ELSE a.paragraph_id END AS right_id,
+    CASE WHEN a.paragraph_id < b.paragraph_id THEN pa.text ELSE pb.text END AS left_text,
+    CASE WHEN a.paragraph_id < b.paragraph_id THEN pb.text ELSE pa.text END AS right_text,
+    CASE WHEN a.paragraph_id < b.paragraph_id THEN a.numbers ELSE b.numbers END AS left_numbers,
+    CASE WHEN a.paragraph_id < b.paragraph_id THEN b.numbers ELSE a.numbers END AS right_numbers
+FROM near_candidates AS c
+JOIN core.near_signatures AS a ON a.signature_key = c.low_key
+JOIN core.near_signatures AS b ON b.signature_key = c.high_key
+JOIN core.paragraphs AS pa ON pa.paragraph_id = a.paragraph_id
+JOIN core.paragraphs AS pb ON pb.paragraph_id = b.paragraph_id
+WHERE c.candidate BETWEEN ? AND ?
+ORDER BY c.candidate
 """
 RECORD_PAIRS = "INSERT INTO core.near_pairs SELECT left_id, right_id, similarity, ? FROM verified_pairs"
 # Cluster: the verified pairs among the paragraphs of the current documents, with their numbers.
@@ -119,10 +152,13 @@ def unsigned_paragraphs(con: duckdb.DuckDBPyConnection, limit: int) -> pl.DataFr
     return con.execute(UNSIGNED, [limit]).pl()
 
 
-def stage_signatures(con: duckdb.DuckDBPyConnection, signatures: pl.DataFrame, bands: pl.DataFrame) -> None:
-    with registered(con, new_signatures=signatures, new_bands=bands):
+def stage_signatures(
+    con: duckdb.DuckDBPyConnection, signatures: pl.DataFrame, bands: pl.DataFrame, prefixes: pl.DataFrame
+) -> None:
+    with registered(con, new_signatures=signatures, new_bands=bands, new_prefixes=prefixes):
         con.execute(STAGE_SIGNATURES)
         con.execute(STAGE_BANDS)
+        con.execute(STAGE_PREFIXES)
 
 
 def add_staged_signatures(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
@@ -130,11 +166,18 @@ def add_staged_signatures(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
     last_key = con.execute(LAST_KEY).fetchone()[0]
     con.execute(ADD_SIGNATURES, {"last_key": last_key, "run_id": run_id})
     con.execute(ADD_BANDS, {"last_key": last_key})
+    con.execute(ADD_PREFIXES, {"last_key": last_key})
     return last_key
 
 
-def candidate_pairs(con: duckdb.DuckDBPyConnection, last_key: int) -> pl.DataFrame:
-    return con.execute(CANDIDATES, {"last_key": last_key}).pl()
+def find_candidates(con: duckdb.DuckDBPyConnection, last_key: int) -> int:
+    """Number the pairs to compare (near_candidates); returns how many there are."""
+    con.execute(FIND_CANDIDATES, {"last_key": last_key})
+    return con.execute(CANDIDATE_COUNT).fetchone()[0]
+
+
+def candidate_chunk(con: duckdb.DuckDBPyConnection, first: int, last: int) -> pl.DataFrame:
+    return con.execute(CANDIDATE_CHUNK, [first, last]).pl()
 
 
 def record_pairs(con: duckdb.DuckDBPyConnection, pairs: pl.DataFrame, run_id: int) -> None:

@@ -11,10 +11,17 @@ CREATE TABLE core.near_signatures (
     first_seen_run BIGINT NOT NULL
 );
 
--- The LSH band keys of every paragraph of at least `min_words` words: paragraphs that share a key
--- are compared. Shorter paragraphs have none and match only exactly.
+-- The LSH band keys of every paragraph of at least `min_words` words, and the key of its whole text:
+-- paragraphs that share a key are compared. Shorter paragraphs have none and match only exactly.
 CREATE TABLE core.near_bands (
     band_key      UBIGINT NOT NULL,
+    signature_key INTEGER NOT NULL
+);
+
+-- The key of each paragraph's text without its last sentence (when that still has `min_words` words):
+-- a copy cut after a sentence has this as its whole-text band key.
+CREATE TABLE core.near_prefixes (
+    prefix_key    UBIGINT NOT NULL,
     signature_key INTEGER NOT NULL
 );
 

@@ -68,3 +68,8 @@ CREATE TABLE staging.near_bands (
     paragraph_id VARCHAR NOT NULL,
     band_key     UBIGINT NOT NULL
 );
+
+CREATE TABLE staging.near_prefixes (
+    paragraph_id VARCHAR NOT NULL,
+    prefix_key   UBIGINT NOT NULL
+);
