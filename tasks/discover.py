@@ -15,6 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
+from tasks.source_path import path_key
 from warehouse.connection import connect
 
 FOUND_SCHEMA = {"source_path": pl.String, "size_bytes": pl.Int64, "mtime_ns": pl.Int64, "problem": pl.String}
@@ -47,25 +48,21 @@ def require_folder(root: Path) -> None:
 def list_files(root: Path) -> pl.DataFrame:
     """Every regular file below `root`, hidden files and folders (`.name`) excepted.
 
-    Symlinks are followed. What cannot be read as a file is listed too, with a `problem` (the
-    quarantine reason): broken symlinks, symlink loops, FIFOs and devices, unreadable folders,
-    and names that are not UTF-8, shown with their bytes escaped (`caf\\xe9.txt`).
+    Symlinks are followed. Each file is listed under its key (tasks/source_path.py): a name that
+    is not UTF-8 is shown with its bytes escaped (`caf\\xe9.txt`) and read like any other. What
+    cannot be read as a file is listed too, with a `problem` (the quarantine reason): broken
+    symlinks, symlink loops, FIFOs and devices, unreadable folders.
     """
     require_folder(root)
     rows: list[tuple[str, int | None, int | None, str | None]] = []
 
     def add(name: str, path: str, problem: str | None, status: os.stat_result | None = None) -> None:
-        try:
-            name.encode("utf-8")
-        except UnicodeEncodeError:
-            name = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-            problem = "file name is not valid UTF-8 (its bytes are shown as \\xNN): rename it in UTF-8"
         if status is None:
             try:
                 status = os.lstat(path)
             except OSError:
                 return  # vanished since the listing: not there to account for
-        rows.append((name, status.st_size, status.st_mtime_ns, problem))
+        rows.append((path_key(name), status.st_size, status.st_mtime_ns, problem))
 
     top = str(root)
     folders_listed = {folder_key(root.stat()): ""}

@@ -29,7 +29,6 @@ EXPECTED_QUARANTINE = {
     "loop-a.txt": "symlink loop: the link points back to itself",
     "loop-b.txt": "symlink loop: the link points back to itself",
     "pipe.txt": "not a regular file: a FIFO",
-    "nachrichten-\\xe4.txt": "file name is not valid UTF-8",
     "again/up": "symlink loop: this folder is already listed as .",
 }
 LOADED_ENCODINGS = {
@@ -91,9 +90,11 @@ def test_bad_files_are_quarantined_with_reasons_and_the_run_completes_for_the_re
     [(seen, loaded, unchanged, quarantined)] = query(
         db, "SELECT files_seen, files_loaded, files_unchanged, files_quarantined FROM runs"
     )
-    assert (seen, loaded, unchanged, quarantined) == (5 + 8 + 12, 5 + 8, 0, 12)
+    assert (seen, loaded, unchanged, quarantined) == (5 + 9 + 11, 5 + 9, 0, 11)
     encodings = dict(query(db, "SELECT source_path, encoding FROM source_files WHERE source_path LIKE 'legacy/%'"))
     assert encodings == LOADED_ENCODINGS
+    # A name in Latin-1 is shown escaped, and the article loaded.
+    assert query(db, "SELECT status FROM source_files WHERE source_path = 'nachrichten-\\344.txt'") == [("loaded",)]
 
     # Re-encoded, each legacy file is paragraph for paragraph a copy of its UTF-8 original.
     copies = query(
@@ -107,7 +108,7 @@ def test_bad_files_are_quarantined_with_reasons_and_the_run_completes_for_the_re
     assert all(all_copies for _, all_copies, _ in copies), copies
     assert len(copies) == len(LOADED_ENCODINGS)
 
-    # Fix three files: they are picked up; the rest stay quarantined, unread; nothing is lost.
+    # Fix two files and rename one: they are picked up; the rest stay quarantined, unread; nothing is lost.
     (articles / "image.txt").write_text("Jetzt ein Text statt eines Bildes.", encoding="utf-8")
     (articles / "gone.txt").write_text("Das Ziel des Links ist da.", encoding="utf-8")
     (articles / os.fsdecode(NOT_UTF8_NAME)).rename(articles / "nachrichten-a.txt")
@@ -122,6 +123,6 @@ def test_bad_files_are_quarantined_with_reasons_and_the_run_completes_for_the_re
     )
     assert seen == loaded + unchanged + quarantined
     # loaded: image.txt, gone.txt, broken-link.txt (it resolves now), the renamed file; deleted: the old name, again/up
-    assert (loaded, quarantined, deleted) == (4, 12 - 4, 2)
+    assert (loaded, quarantined, deleted) == (4, 11 - 3, 2)
     assert "image.txt" not in dict(query(db, "SELECT source_path, reason FROM quarantine"))
     assert query(db, "SELECT count(*) FROM articles WHERE source_path IN ('image.txt', 'nachrichten-a.txt')") == [(2,)]

@@ -107,10 +107,19 @@ def test_a_folder_symlink_back_to_an_ancestor_is_listed_once_and_flagged(article
     assert not [path for path in found if path.startswith(("sub/up/", "mirror/"))]
 
 
-def test_a_file_name_that_is_not_utf8_is_listed_escaped_with_its_problem(articles: Path) -> None:
-    (articles / os.fsdecode(b"caf\xe9.txt")).write_bytes(b"Kaffee")
+def test_names_that_are_not_utf8_or_hold_a_backslash_are_listed_under_keys_of_their_own(articles: Path) -> None:
+    (articles / os.fsdecode(b"caf\xe9.txt")).write_bytes(b"Kaffee")  # Latin-1
+    (articles / "caf\\xe9.txt").write_bytes(b"Kaffee")  # the eleven characters the old escaping gave the name above
+    (articles / os.fsdecode(b"\xcd\xee\xe2\xee\xf1\xf2\xe8")).mkdir()  # "Новости" in windows-1251
+    (articles / os.fsdecode(b"\xcd\xee\xe2\xee\xf1\xf2\xe8/1.txt")).write_bytes(b"Text")
+
     found = problems(articles)
-    assert found["caf\\xe9.txt"] == "file name is not valid UTF-8 (its bytes are shown as \\xNN): rename it in UTF-8"
+
+    assert {key: problem for key, problem in found.items() if "\\" in key} == {
+        "caf\\351.txt": None,
+        "caf\\\\xe9.txt": None,
+        "\\315\\356\\342\\356\\361\\362\\350/1.txt": None,
+    }
 
 
 def test_a_fixed_problem_is_read_again(articles: Path) -> None:
