@@ -59,6 +59,7 @@ def ingest_flow(
     file_max_bytes: int = DEFAULT_FILE_MAX_BYTES,
     wait: bool = False,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    follow_symlinks_outside: bool = False,
 ) -> dict[str, int] | State:
     """Bring the warehouse at `db` up to date with the articles under `source`.
 
@@ -69,7 +70,7 @@ def ingest_flow(
     root = str(source)
     started_at = datetime.now(UTC)
     with WriterLock(db, wait=wait):
-        plan, deleted = discover(source, db)
+        plan, deleted = discover(source, db, follow_symlinks_outside)
         if not has_work(plan, deleted):
             return count_files(plan, NOTHING_READ, deleted) | {"skipped": 1}
         candidate = open_candidate(db)
