@@ -1,5 +1,6 @@
-"""What a source folder can hold beyond plain names and plain files, through the real ingest flow:
-names that are not UTF-8 or hold a backslash, and symlinks that leave the folder."""
+"""What a source folder can hold beyond plain names and plain text, through the real ingest flow:
+names that are not UTF-8 or hold a backslash, and text with bidirectional formatting characters
+and Unicode line separators. (Symlinks out of the folder: tests/flows/test_bad_input.py.)"""
 
 from __future__ import annotations
 
@@ -81,3 +82,26 @@ def test_a_name_quarantined_under_the_old_escaping_is_loaded_by_the_next_run(art
         ("caf\\351.txt", "loaded"),
         ("caf\\xe9.txt", "deleted"),
     ]
+
+
+def test_bidirectional_formatting_is_removed_and_unicode_separators_split_paragraphs(
+    articles: Path, tmp_path: Path
+) -> None:
+    # Shown as "Der Preis stieg um 10%.", stored with the digits reversed.
+    (articles / "trojan.txt").write_text(
+        "Der Preis stieg um \u202e%01\u202c.\u2028Die Meldung kam \u2066aus Минск\u2069.\u2029Ende.",
+        encoding="utf-8",
+    )
+    db = tmp_path / "w.duckdb"
+
+    counts = ingest(articles, db)
+
+    assert (counts["files_loaded"], counts["files_quarantined"]) == (6, 0)
+    [(text, repairs)] = query(
+        db,
+        """SELECT a.text, f.repairs FROM articles AS a JOIN source_files AS f USING (source_root, source_path)
+           WHERE a.source_path = 'trojan.txt'""",
+    )
+    assert text == "Der Preis stieg um %01.\n\nDie Meldung kam aus Минск.\n\nEnde."
+    assert repairs == "4 bidirectional formatting character(s) removed"
+    assert query(db, "SELECT value FROM run_steps WHERE step = 'decode' AND counter = 'repaired'") == [(1,)]

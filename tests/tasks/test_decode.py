@@ -7,6 +7,7 @@ import pytest
 from tasks.decode import content_hash, decode_files, decode_text, document_id
 from tasks.discover import KNOWN_SCHEMA, list_files, plan_reads
 from tasks.encoding import QuarantineError
+from tasks.segment import segment_loaded
 from tests.corpus import GERMAN_SEED, SEEDS
 
 MAX_BYTES = 2**20
@@ -63,6 +64,27 @@ def test_control_and_invisible_characters_are_removed_and_recorded() -> None:
     text, _, repairs = decode_text("Wahl\u00adergebnis\x07 liegt\u200b vor\x1b.".encode())
     assert text == "Wahlergebnis liegt vor."
     assert repairs == "2 control character(s) removed; 2 invisible character(s) removed"
+
+
+def test_bidirectional_formatting_characters_are_removed_and_recorded() -> None:
+    # "Trojan Source": shown as "Der Preis stieg um 10%.", stored with the digits the other way round.
+    raw = "Der Preis stieg um \u202e%01\u202c. \u2066Минск\u2069 und \u200fАстана\u200e.".encode()
+    text, _, repairs = decode_text(raw)
+    assert text == "Der Preis stieg um %01. Минск und Астана."
+    assert repairs == "6 bidirectional formatting character(s) removed"
+
+
+def test_unicode_line_and_paragraph_separators_split_paragraphs_like_a_newline(articles: Path) -> None:
+    (articles / "separators.txt").write_text(
+        "Erste Zeile.\u2028Zweite Zeile.\u2029Dritte Zeile.\nVierte Zeile.", encoding="utf-8"
+    )
+    plan = plan_for(articles).filter(pl.col("source_path") == "separators.txt")
+
+    outcomes = decode_files(plan, articles, MAX_BYTES)
+    _, paragraphs, _ = segment_loaded(outcomes, 1000)
+
+    assert outcomes["repairs"].to_list() == [None]  # a line break written another way is not damage
+    assert paragraphs["text"].to_list() == ["Erste Zeile.", "Zweite Zeile.", "Dritte Zeile.", "Vierte Zeile."]
 
 
 def test_clean_text_needs_no_repairs_recorded() -> None:
