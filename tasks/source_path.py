@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from pathlib import Path
 
 from tasks.characters import BIDI_FORMAT, CONTROL
@@ -26,12 +27,15 @@ from tasks.characters import BIDI_FORMAT, CONTROL
 # (PEP 383); one scan finds whether a name needs any escape (most need none).
 NEEDS_ESCAPE = re.compile(f"[\\\\{CONTROL}{BIDI_FORMAT}\udc80-\udcff]")
 ESCAPE = re.compile(rb"\\(\\|[0-7]{3})")
+# os functions decode names with the file system encoding. Where that is UTF-8 (Linux and macOS in
+# any UTF-8 or C locale), their names already read as UTF-8 with surrogates for the other bytes.
+FILE_SYSTEM_UTF8 = (sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()) == ("utf-8", "surrogateescape")
 
 
 def path_key(path: str) -> str:
     """The key of a relative path as os functions give it."""
-    # Back to the bytes on disk and read as UTF-8, whatever the file system encoding of the locale.
-    path = os.fsencode(path).decode("utf-8", "surrogateescape")
+    if not FILE_SYSTEM_UTF8:  # back to the bytes on disk, to read them as UTF-8
+        path = os.fsencode(path).decode("utf-8", "surrogateescape")
     if not NEEDS_ESCAPE.search(path):
         return path
     return NEEDS_ESCAPE.sub(_escape, path)
