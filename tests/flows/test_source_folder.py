@@ -37,6 +37,7 @@ def test_names_that_are_not_utf8_or_hold_a_backslash_never_collide(articles: Pat
 
     assert (counts["files_seen"], counts["files_loaded"], counts["files_quarantined"]) == (8, 8, 0)
     assert query(db, "SELECT status, count(*) FROM runs GROUP BY ALL") == [("completed", 1)]
+    assert query(db, "SELECT count(*) FROM quality_results WHERE NOT success") == [(0,)]  # the gate passed
     keys = dict(query(db, "SELECT source_path, status FROM source_files WHERE source_path LIKE '%.txt'"))
     assert {key: status for key, status in keys.items() if "\\" in key} == {
         "caf\\351.txt": "loaded",  # the Latin-1 byte, shown as `ls -b` shows it
