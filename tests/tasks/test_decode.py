@@ -1,3 +1,5 @@
+import re
+import shutil
 import unicodedata
 from pathlib import Path
 
@@ -8,7 +10,7 @@ from tasks.decode import content_hash, decode_files, decode_text, document_id
 from tasks.discover import KNOWN_SCHEMA, list_files, plan_reads
 from tasks.encoding import QuarantineError
 from tasks.segment import segment_loaded
-from tests.corpus import GERMAN_SEED, SEEDS
+from tests.corpus import GERMAN_SEED, SEEDS, SHARED_DATA
 
 MAX_BYTES = 2**20
 
@@ -150,3 +152,34 @@ def test_same_bytes_as_last_time_are_unchanged_not_reloaded(articles: Path) -> N
 def test_a_copy_under_another_name_is_another_document() -> None:
     same = content_hash(b"x")
     assert document_id("/news", "a.txt", same) != document_id("/news", "b.txt", same)
+
+
+WEB_PAGES = SHARED_DATA / "web-boilerplate-trafilatura" / "txt"
+BIDI_OR_SEPARATOR = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+@pytest.mark.skipif(
+    not WEB_PAGES.is_dir(), reason=f"{WEB_PAGES} is absent: the shared corpora sit beside the repository in CI"
+)
+def test_real_web_pages_lose_their_bidirectional_formatting_and_split_at_unicode_separators(tmp_path: Path) -> None:
+    # 11 of the 949 pages hold some: marks around names and numbers, isolates, line separators.
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    marked = {}
+    for page in sorted(WEB_PAGES.glob("*.txt")):
+        found = BIDI_OR_SEPARATOR.findall(page.read_text(encoding="utf-8"))
+        if found:
+            shutil.copy(page, folder / page.name)
+            marked[page.name] = found
+    assert len(marked) >= 10
+
+    outcomes = decode_files(plan_for(folder), folder, MAX_BYTES)
+
+    assert outcomes["status"].unique().to_list() == ["loaded"]
+    for name, text, repairs in outcomes.select("source_path", "text", "repairs").iter_rows():
+        assert not BIDI_OR_SEPARATOR.search(text), name
+        bidi = sum(char not in "\u2028\u2029" for char in marked[name])
+        assert (f"{bidi} bidirectional formatting character(s) removed" in (repairs or "")) == bool(bidi), name
+        separators = len(marked[name]) - bidi
+        line_breaks = (folder / name).read_text(encoding="utf-8").count("\n")  # CR and CRLF read as LF
+        assert text.count("\n") == line_breaks + separators, name
