@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 import ftfy
@@ -40,10 +41,10 @@ MOJIBAKE_ONLY = ftfy.TextFixerConfig(
 )
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 BIDI = re.compile(f"[{BIDI_FORMAT}]")
-# What is removed, and the name its count has in `repairs`.
-REMOVED = ((CONTROL, "control"), (INVISIBLE, "invisible"), (BIDI, "bidirectional formatting"))
+# What is removed, by the name its count has in `repairs`.
+REMOVED = {"control": CONTROL, "invisible": INVISIBLE, "bidirectional formatting": BIDI}
 # Most texts hold none: one scan for all, before the ones that count and remove them.
-REMOVABLE = re.compile(f"[{''.join(pattern.pattern[1:-1] for pattern, _ in REMOVED)}]")
+REMOVABLE = re.compile(f"[{''.join(pattern.pattern[1:-1] for pattern in REMOVED.values())}]")
 # Lines made only of these cannot be mojibake: UTF-8 misread as a single-byte code page shows
 # characters outside them (Ã, Â, Ð, ¤, Ђ, ‰, ї, ...), or else one of the SUSPECT_PAIRs: a lead
 # byte read as Ä/Ö/Ü/ß (Latin-1) or Р/С (windows-1251) before a continuation byte read as
@@ -88,12 +89,13 @@ def clean_text(text: str) -> CleanText:
     more after it, so that cleaning clean text changes nothing (tests/tasks/test_properties.py).
     """
     fixed, removed = strip_removable(unify_line_breaks(text))
-    controls = removed[0]
+    controls = removed["control"]
     if controls > max(BINARY_CONTROL_SHARE * len(text), BINARY_CONTROL_MIN):
         raise QuarantineError(f"binary: {controls} control characters in {len(text)} characters")
     repaired = unicodedata.normalize("NFC", repair_mojibake(fixed))
     mojibake = repaired != unicodedata.normalize("NFC", fixed)
     repaired, removed_after = strip_removable(repaired)
+    removed += removed_after
     damaged = repaired.count("\ufffd")
     if damaged:
         line = repaired.count("\n", 0, repaired.index("\ufffd")) + 1
@@ -105,9 +107,7 @@ def clean_text(text: str) -> CleanText:
         what = "whitespace and invisible or control characters" if text.strip() else "whitespace"
         raise QuarantineError(f"empty: the file holds only {what}")
     repairs = ["mojibake repaired"] if mojibake else []
-    for (_, name), before, after in zip(REMOVED, removed, removed_after, strict=True):
-        if before + after:
-            repairs.append(f"{before + after} {name} character(s) removed")
+    repairs += [f"{removed[name]} {name} character(s) removed" for name in REMOVED if removed[name]]
     return CleanText(unicodedata.normalize("NFC", repaired), "; ".join(repairs) or None)
 
 
@@ -115,12 +115,11 @@ def unify_line_breaks(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
 
 
-def strip_removable(text: str) -> tuple[str, list[int]]:
+def strip_removable(text: str) -> tuple[str, Counter[str]]:
     """The text without the characters of REMOVED, and how many of each kind it had."""
+    counts: Counter[str] = Counter()
     if not REMOVABLE.search(text):
-        return text, [0] * len(REMOVED)
-    counts = []
-    for pattern, _ in REMOVED:
-        text, count = pattern.subn("", text)
-        counts.append(count)
+        return text, counts
+    for name, pattern in REMOVED.items():
+        text, counts[name] = pattern.subn("", text)
     return text, counts
