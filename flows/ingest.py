@@ -63,6 +63,7 @@ def ingest_flow(
     file_max_bytes: int = DEFAULT_FILE_MAX_BYTES,
     wait: bool = False,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    follow_symlinks_outside: bool = False,
     near: NearDupConfig = NearDupConfig(),  # noqa: B008 - frozen, so one shared default is safe
 ) -> dict[str, int] | State:
     """Bring the warehouse at `db` up to date with the articles under `source`.
@@ -74,7 +75,7 @@ def ingest_flow(
     root = str(source)
     started_at = datetime.now(UTC)
     with WriterLock(db, wait=wait):
-        plan, deleted = discover(source, db)
+        plan, deleted = discover(source, db, follow_symlinks_outside)
         if not has_work(plan, deleted):
             return count_files(plan, NOTHING_READ, deleted) | {"skipped": 1}
         candidate = open_candidate(db)

@@ -55,6 +55,7 @@ def serve_ingest(settings: Settings, cron: str | None, interval: int | None, wai
             "file_max_bytes": settings.file_max_bytes,
             "wait": wait,
             "memory_limit": settings.memory_limit,
+            "follow_symlinks_outside": settings.follow_symlinks_outside,
             "near": asdict(settings.near),
         },
         description=f"Ingest {settings.source} into {settings.db}",

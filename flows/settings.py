@@ -21,6 +21,7 @@ DEFAULT_FILE_MAX_BYTES = 32 * 2**20
 # DuckDB's own default is 80% of the machine's memory; the run's joins, windows and full-text
 # indexing spill to disk beyond this instead (bench/README.md: peak RSS at 1 GB of articles).
 DEFAULT_MEMORY_LIMIT = "1GB"
+FLAG_VALUES = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False, "": False}
 MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 
 
@@ -54,6 +55,7 @@ class Settings:
     file_max_bytes: int
     memory_limit: str = DEFAULT_MEMORY_LIMIT  # of DuckDB while a run writes
     dask_address: str | None = None  # flows/task_runner.py
+    follow_symlinks_outside: bool = False  # tasks/discover.py: symlinks out of the source folder
     near: NearDupConfig = field(default_factory=NearDupConfig)  # near-duplicate thresholds
 
     @classmethod
@@ -71,6 +73,7 @@ class Settings:
             file_max_bytes=_positive(env, "NEWSFLOW_FILE_MAX_BYTES", DEFAULT_FILE_MAX_BYTES),
             memory_limit=_memory_limit(env),
             dask_address=env.get("NEWSFLOW_DASK_ADDRESS") or None,
+            follow_symlinks_outside=_flag(env, "NEWSFLOW_FOLLOW_SYMLINKS_OUTSIDE"),
             near=NearDupConfig(
                 min_words=_positive(env, "NEWSFLOW_NEAR_MIN_WORDS", NearDupConfig.min_words),
                 jaccard=_share(env, "NEWSFLOW_NEAR_JACCARD", NearDupConfig.jaccard),
@@ -84,6 +87,13 @@ def _positive(env: os._Environ[str], name: str, default: int) -> int:
     if not value.isdigit() or int(value) < 1:
         raise SettingsError(f"{name}={value!r}: use a whole number, at least 1")
     return int(value)
+
+
+def _flag(env: os._Environ[str], name: str) -> bool:
+    value = env.get(name, "0").strip().lower()
+    if value not in FLAG_VALUES:
+        raise SettingsError(f"{name}={value!r}: use 1 (yes) or 0 (no)")
+    return FLAG_VALUES[value]
 
 
 def _share(env: os._Environ[str], name: str, default: float) -> float:

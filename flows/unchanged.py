@@ -37,7 +37,7 @@ def check_unchanged(settings: Settings, *, wait: bool = False) -> Group | None:
             pass
     if not settings.db.exists():
         return None
-    plan, deleted = find_changes(settings.source, settings.db)
+    plan, deleted = find_changes(settings.source, settings.db, settings.follow_symlinks_outside)
     if has_work(plan, deleted):
         return None
     return unchanged_summary(settings, count_files(plan, NOTHING_READ, deleted), time.perf_counter() - started)

@@ -1,8 +1,13 @@
 """Clean text: repair what decoding cannot see, so that the same article always gives the same text.
 
-  1. line endings CRLF and CR become LF;
-  2. control characters (all but TAB and LF) and invisible format characters (zero-width space and
-     joiners, word joiner, stray byte-order marks, soft hyphens) are removed;
+  1. line endings CRLF and CR, and the Unicode LINE and PARAGRAPH SEPARATORs (U+2028, U+2029)
+     become LF, so they split paragraphs as a newline does;
+  2. control characters (all but TAB and LF), invisible format characters (zero-width space and
+     joiners, word joiner, stray byte-order marks, soft hyphens) and bidirectional formatting
+     characters (marks, embeddings, overrides, isolates: tasks/characters.py) are removed. The last
+     reorder what a reader sees without showing themselves, so that a text can read one way and
+     say another; removing them keeps every other character in its order, and at most changes
+     how a line mixing right-to-left and left-to-right scripts is laid out;
   3. mojibake (UTF-8 read as windows-1252 or MacRoman upstream: "gÃ¢teau") is repaired by ftfy,
      with every other ftfy fix off: curly quotes, HTML entities and full-width letters are the
      publisher's, not damage;
@@ -15,10 +20,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 import ftfy
 
+from tasks.characters import BIDI_FORMAT
 from tasks.encoding import QuarantineError
 from tasks.fingerprint import INVISIBLE  # the invisible characters no paragraph id depends on
 
@@ -33,8 +40,11 @@ MOJIBAKE_ONLY = ftfy.TextFixerConfig(
     normalization="NFC",
 )
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-# Most texts hold neither: one scan for both, before the two that count and remove them.
-CONTROL_OR_INVISIBLE = re.compile(f"[{CONTROL.pattern[1:-1]}{INVISIBLE.pattern[1:-1]}]")
+BIDI = re.compile(f"[{BIDI_FORMAT}]")
+# What is removed, by the name its count has in `repairs`.
+REMOVED = {"control": CONTROL, "invisible": INVISIBLE, "bidirectional formatting": BIDI}
+# Most texts hold none: one scan for all, before the ones that count and remove them.
+REMOVABLE = re.compile(f"[{''.join(pattern.pattern[1:-1] for pattern in REMOVED.values())}]")
 # Lines made only of these cannot be mojibake: UTF-8 misread as a single-byte code page shows
 # characters outside them (Ã, Â, Ð, ¤, Ђ, ‰, ї, ...), or else one of the SUSPECT_PAIRs: a lead
 # byte read as Ä/Ö/Ü/ß (Latin-1) or Р/С (windows-1251) before a continuation byte read as
@@ -58,7 +68,7 @@ BINARY_CONTROL_MIN = 8
 @dataclass(frozen=True)
 class CleanText:
     text: str
-    repairs: str | None  # what was changed, e.g. "mojibake repaired; 2 control characters removed"
+    repairs: str | None  # what was changed, e.g. "mojibake repaired; 2 control character(s) removed"
 
 
 def repair_mojibake(text: str) -> str:
@@ -78,12 +88,14 @@ def clean_text(text: str) -> CleanText:
     Characters that are removed anyway go first, so they cannot hide mojibake from ftfy; and once
     more after it, so that cleaning clean text changes nothing (tests/tasks/test_properties.py).
     """
-    fixed, controls, invisible = strip_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
+    fixed, removed = strip_removable(unify_line_breaks(text))
+    controls = removed["control"]
     if controls > max(BINARY_CONTROL_SHARE * len(text), BINARY_CONTROL_MIN):
         raise QuarantineError(f"binary: {controls} control characters in {len(text)} characters")
     repaired = unicodedata.normalize("NFC", repair_mojibake(fixed))
     mojibake = repaired != unicodedata.normalize("NFC", fixed)
-    repaired, more_controls, more_invisible = strip_controls(repaired)
+    repaired, removed_after = strip_removable(repaired)
+    removed += removed_after
     damaged = repaired.count("\ufffd")
     if damaged:
         line = repaired.count("\n", 0, repaired.index("\ufffd")) + 1
@@ -94,22 +106,20 @@ def clean_text(text: str) -> CleanText:
     if not repaired.strip():
         what = "whitespace and invisible or control characters" if text.strip() else "whitespace"
         raise QuarantineError(f"empty: the file holds only {what}")
-    repairs = [
-        note
-        for count, note in (
-            (mojibake, "mojibake repaired"),
-            (controls + more_controls, f"{controls + more_controls} control character(s) removed"),
-            (invisible + more_invisible, f"{invisible + more_invisible} invisible character(s) removed"),
-        )
-        if count
-    ]
+    repairs = ["mojibake repaired"] if mojibake else []
+    repairs += [f"{removed[name]} {name} character(s) removed" for name in REMOVED if removed[name]]
     return CleanText(unicodedata.normalize("NFC", repaired), "; ".join(repairs) or None)
 
 
-def strip_controls(text: str) -> tuple[str, int, int]:
-    """The text without control and invisible characters, and how many of each it had."""
-    if not CONTROL_OR_INVISIBLE.search(text):
-        return text, 0, 0
-    text, controls = CONTROL.subn("", text)
-    text, invisible = INVISIBLE.subn("", text)
-    return text, controls, invisible
+def unify_line_breaks(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+
+
+def strip_removable(text: str) -> tuple[str, Counter[str]]:
+    """The text without the characters of REMOVED, and how many of each kind it had."""
+    counts: Counter[str] = Counter()
+    if not REMOVABLE.search(text):
+        return text, counts
+    for name, pattern in REMOVED.items():
+        text, counts[name] = pattern.subn("", text)
+    return text, counts

@@ -16,6 +16,7 @@ import xxhash
 
 from tasks.clean_text import clean_text
 from tasks.encoding import QuarantineError, decode_bytes
+from tasks.source_path import source_file
 
 OUTCOME_SCHEMA = {
     "source_path": pl.String,
@@ -70,8 +71,8 @@ def too_large(size: int, max_bytes: int) -> str:
 def decode_files(plan: pl.DataFrame, root: Path, max_bytes: int) -> pl.DataFrame:
     """Read the files of `plan` and return one outcome row per file.
 
-    A file the listing already found unusable (`problem`: a broken symlink, a name that is not
-    UTF-8, ...) or larger than `max_bytes` is quarantined without being read.
+    A file the listing already found unusable (`problem`: a broken symlink, a FIFO, ...) or
+    larger than `max_bytes` is quarantined without being read.
     """
     source_root = str(root)
     rows = []
@@ -86,7 +87,7 @@ def decode_files(plan: pl.DataFrame, root: Path, max_bytes: int) -> pl.DataFrame
                 raise QuarantineError(problem)
             if size > max_bytes:
                 raise QuarantineError(too_large(size, max_bytes))
-            raw = read_bytes(root / path, max_bytes)
+            raw = read_bytes(source_file(root, path), max_bytes)
             row["content_hash"] = content_hash(raw)
             if row["content_hash"] == known_hash:
                 row["status"] = "unchanged"

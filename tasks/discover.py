@@ -15,6 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
+from tasks.source_path import path_key
 from warehouse.connection import connect
 
 FOUND_SCHEMA = {"source_path": pl.String, "size_bytes": pl.Int64, "mtime_ns": pl.Int64, "problem": pl.String}
@@ -31,6 +32,7 @@ SELECT source_path, size_bytes, mtime_ns, content_hash, status
 FROM core.source_files
 WHERE source_root = ?
 """
+OUTSIDE = "outside the source folder: the symlink leads to {}; set NEWSFLOW_FOLLOW_SYMLINKS_OUTSIDE=1 to follow it"
 FILE_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
               (stat.S_ISBLK, "a block device"))  # fmt: skip
 
@@ -44,30 +46,38 @@ def require_folder(root: Path) -> None:
         raise SourceFolderError(f"{root}: no such folder; pass --source or set NEWSFLOW_SOURCE to a folder of articles")
 
 
-def list_files(root: Path) -> pl.DataFrame:
+def list_files(root: Path, *, follow_symlinks_outside: bool = False) -> pl.DataFrame:
     """Every regular file below `root`, hidden files and folders (`.name`) excepted.
 
-    Symlinks are followed. What cannot be read as a file is listed too, with a `problem` (the
-    quarantine reason): broken symlinks, symlink loops, FIFOs and devices, unreadable folders,
-    and names that are not UTF-8, shown with their bytes escaped (`caf\\xe9.txt`).
+    Symlinks are followed while they stay inside `root`; one that leads out of it (to a file or a
+    folder) is listed with its problem and not followed, unless `follow_symlinks_outside`: a
+    source folder is what the user chose to publish, and a link must not widen that to /etc or
+    a home folder. Each file is listed under its key (tasks/source_path.py): a name that
+    is not UTF-8 is shown with its bytes escaped (`caf\\351.txt`) and read like any other. What
+    cannot be read as a file is listed too, with a `problem` (the quarantine reason): broken
+    symlinks, symlink loops, symlinks out of the folder, FIFOs and devices, unreadable folders.
     """
     require_folder(root)
     rows: list[tuple[str, int | None, int | None, str | None]] = []
 
     def add(name: str, path: str, problem: str | None, status: os.stat_result | None = None) -> None:
-        try:
-            name.encode("utf-8")
-        except UnicodeEncodeError:
-            name = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-            problem = "file name is not valid UTF-8 (its bytes are shown as \\xNN): rename it in UTF-8"
         if status is None:
             try:
                 status = os.lstat(path)
             except OSError:
                 return  # vanished since the listing: not there to account for
-        rows.append((name, status.st_size, status.st_mtime_ns, problem))
+        rows.append((path_key(name), status.st_size, status.st_mtime_ns, problem))
 
     top = str(root)
+    real_top = os.path.realpath(top)
+
+    def outside(path: str) -> str | None:
+        """The problem of a symlink that leads out of the source folder, unless those are followed."""
+        target = os.path.realpath(path)
+        if follow_symlinks_outside or os.path.commonpath((real_top, target)) == real_top:
+            return None
+        return OUTSIDE.format(path_key(target))
+
     folders_listed = {folder_key(root.stat()): ""}
 
     def relative(path: str) -> str:
@@ -76,20 +86,25 @@ def list_files(root: Path) -> pl.DataFrame:
     def unreadable_folder(error: OSError) -> None:
         add(relative(error.filename), error.filename, f"unreadable folder: {error.strerror}")
 
-    # Strings and os.stat, not Path objects, per file: a run with nothing new lists and stats every
-    # file, and this loop is its cost: about half the time of Path objects.
+    # Strings and os.lstat, not Path objects, per file: a run with nothing new lists and stats every
+    # file, and this loop is its cost: about half the time of Path objects. Only a symlink costs a
+    # second stat (of its target) and a realpath.
     for folder, subfolders, names in os.walk(top, followlinks=True, onerror=unreadable_folder):
         prefix = relative(folder + os.sep)
         kept = []
+        links = {name: is_link(folder, name) for name in subfolders if not name.startswith(".")}
         # Real folders first, so a symlink to one is the duplicate, not the folder itself.
-        for name in sorted((d for d in subfolders if not d.startswith(".")), key=lambda d: (is_link(folder, d), d)):
+        for name in sorted(links, key=lambda d: (links[d], d)):
             path = os.path.join(folder, name)  # noqa: PTH118 - see the comment above the loop
+            if links[name] and (problem := outside(path)):
+                add(prefix + name, path, problem)
+                continue
             try:
                 key = folder_key(os.stat(path))  # noqa: PTH116
             except OSError:
                 continue  # vanished since the listing
             if key in folders_listed:
-                first = folders_listed[key] or "."
+                first = path_key(folders_listed[key]) or "."
                 problem = f"symlink loop: this folder is already listed as {first}; its files are read there"
                 add(prefix + name, path, problem)
                 continue
@@ -99,12 +114,18 @@ def list_files(root: Path) -> pl.DataFrame:
         for name in sorted(n for n in names if not n.startswith(".")):
             path = os.path.join(folder, name)  # noqa: PTH118
             try:
-                status = os.stat(path)  # noqa: PTH116
+                status = os.lstat(path)
+                if stat.S_ISLNK(status.st_mode):
+                    status = os.stat(path)  # noqa: PTH116
+                    if problem := outside(path):
+                        add(prefix + name, path, problem)
+                        continue
             except OSError as exc:
                 if exc.errno == errno.ELOOP:
                     add(prefix + name, path, "symlink loop: the link points back to itself through other links")
                 elif Path(path).is_symlink():
-                    add(prefix + name, path, f"broken symlink: its target {Path(path).readlink()} does not exist")
+                    target = path_key(str(Path(path).readlink()))
+                    add(prefix + name, path, f"broken symlink: its target {target} does not exist")
                 else:
                     add(prefix + name, path, f"unreadable: {exc.strerror}")
                 continue
@@ -173,9 +194,9 @@ def known_files(db: Path, root: Path) -> pl.DataFrame:
         con.close()
 
 
-def find_changes(root: Path, db: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
+def find_changes(root: Path, db: Path, follow_symlinks_outside: bool = False) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(plan, deleted) of `root` against the published warehouse at `db`: see plan_reads."""
-    return plan_reads(list_files(root), known_files(db, root))
+    return plan_reads(list_files(root, follow_symlinks_outside=follow_symlinks_outside), known_files(db, root))
 
 
 def has_work(plan: pl.DataFrame, deleted: pl.DataFrame) -> bool:

@@ -11,12 +11,13 @@ import pytest
 
 from tests.corpus import GERMAN_SEED, KAZAKH_SEEDS, RUSSIAN_SEEDS, read_seed
 from tests.flows.helpers import query
-from tests.flows.test_cli import newsflow
+from tests.flows.test_cli import assert_one_line_error, newsflow
 
 pytestmark = pytest.mark.slow
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000")
 NOT_UTF8_NAME = b"nachrichten-\xe4.txt"
 FILE_MAX_BYTES = 64_000
+FOLLOW_OUTSIDE = os.environ | {"NEWSFLOW_FOLLOW_SYMLINKS_OUTSIDE": "1"}
 
 EXPECTED_QUARANTINE = {
     "empty.txt": "empty: the file has 0 bytes",
@@ -29,7 +30,6 @@ EXPECTED_QUARANTINE = {
     "loop-a.txt": "symlink loop: the link points back to itself",
     "loop-b.txt": "symlink loop: the link points back to itself",
     "pipe.txt": "not a regular file: a FIFO",
-    "nachrichten-\\xe4.txt": "file name is not valid UTF-8",
     "again/up": "symlink loop: this folder is already listed as .",
 }
 LOADED_ENCODINGS = {
@@ -91,9 +91,11 @@ def test_bad_files_are_quarantined_with_reasons_and_the_run_completes_for_the_re
     [(seen, loaded, unchanged, quarantined)] = query(
         db, "SELECT files_seen, files_loaded, files_unchanged, files_quarantined FROM runs"
     )
-    assert (seen, loaded, unchanged, quarantined) == (5 + 8 + 12, 5 + 8, 0, 12)
+    assert (seen, loaded, unchanged, quarantined) == (5 + 9 + 11, 5 + 9, 0, 11)
     encodings = dict(query(db, "SELECT source_path, encoding FROM source_files WHERE source_path LIKE 'legacy/%'"))
     assert encodings == LOADED_ENCODINGS
+    # A name in Latin-1 is shown escaped, and the article loaded.
+    assert query(db, "SELECT status FROM source_files WHERE source_path = 'nachrichten-\\344.txt'") == [("loaded",)]
 
     # Re-encoded, each legacy file is paragraph for paragraph a copy of its UTF-8 original.
     copies = query(
@@ -107,7 +109,7 @@ def test_bad_files_are_quarantined_with_reasons_and_the_run_completes_for_the_re
     assert all(all_copies for _, all_copies, _ in copies), copies
     assert len(copies) == len(LOADED_ENCODINGS)
 
-    # Fix three files: they are picked up; the rest stay quarantined, unread; nothing is lost.
+    # Fix two files and rename one: they are picked up; the rest stay quarantined, unread; nothing is lost.
     (articles / "image.txt").write_text("Jetzt ein Text statt eines Bildes.", encoding="utf-8")
     (articles / "gone.txt").write_text("Das Ziel des Links ist da.", encoding="utf-8")
     (articles / os.fsdecode(NOT_UTF8_NAME)).rename(articles / "nachrichten-a.txt")
@@ -122,6 +124,47 @@ def test_bad_files_are_quarantined_with_reasons_and_the_run_completes_for_the_re
     )
     assert seen == loaded + unchanged + quarantined
     # loaded: image.txt, gone.txt, broken-link.txt (it resolves now), the renamed file; deleted: the old name, again/up
-    assert (loaded, quarantined, deleted) == (4, 12 - 4, 2)
+    assert (loaded, quarantined, deleted) == (4, 11 - 3, 2)
     assert "image.txt" not in dict(query(db, "SELECT source_path, reason FROM quarantine"))
     assert query(db, "SELECT count(*) FROM articles WHERE source_path IN ('image.txt', 'nachrichten-a.txt')") == [(2,)]
+
+
+def test_symlinks_out_of_the_source_folder_are_quarantined_unless_the_setting_allows_them(
+    articles: Path, tmp_path: Path
+) -> None:
+    outside = (tmp_path / "outside").resolve()  # the reason names where the link really leads
+    (outside / "private").mkdir(parents=True)
+    (outside / "secret.txt").write_text("Nicht für die Zeitung bestimmt.", encoding="utf-8")
+    (outside / "private" / "notes.txt").write_text("Notizen, auch nicht für die Zeitung.", encoding="utf-8")
+    (articles / "secret.txt").symlink_to(outside / "secret.txt")
+    (articles / "private").symlink_to(outside / "private")
+    (articles / "inside.txt").symlink_to(articles / GERMAN_SEED)
+    db = tmp_path / "w.duckdb"
+
+    result = newsflow("run", "--source", str(articles), "--db", str(db))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    quarantine = dict(query(db, "SELECT source_path, reason FROM quarantine"))
+    assert quarantine == {
+        "secret.txt": f"outside the source folder: the symlink leads to {outside / 'secret.txt'}; "
+        "set NEWSFLOW_FOLLOW_SYMLINKS_OUTSIDE=1 to follow it",
+        "private": f"outside the source folder: the symlink leads to {outside / 'private'}; "
+        "set NEWSFLOW_FOLLOW_SYMLINKS_OUTSIDE=1 to follow it",
+    }
+    assert query(db, "SELECT files_seen, files_loaded, files_quarantined FROM runs") == [(5 + 3, 5 + 1, 2)]
+    assert query(db, "SELECT count(*) FROM articles WHERE text LIKE '%Zeitung%'") == [(0,)]
+
+    result = newsflow("run", "--source", str(articles), "--db", str(db), env=FOLLOW_OUTSIDE)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert query(db, "SELECT files_loaded, files_quarantined, files_deleted FROM runs WHERE run_id = 2") == [(2, 0, 1)]
+    assert query(db, "SELECT source_path FROM articles WHERE text LIKE '%Zeitung%' ORDER BY 1") == [
+        ("private/notes.txt",),
+        ("secret.txt",),
+    ]
+
+
+def test_a_bad_value_for_following_symlinks_is_one_line(tmp_path: Path) -> None:
+    env = os.environ | {"NEWSFLOW_FOLLOW_SYMLINKS_OUTSIDE": "maybe"}
+    result = newsflow("run", "--db", str(tmp_path / "w.duckdb"), env=env)
+    assert_one_line_error(result, "NEWSFLOW_FOLLOW_SYMLINKS_OUTSIDE='maybe'", "use 1 (yes) or 0 (no)")

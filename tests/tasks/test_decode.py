@@ -1,3 +1,5 @@
+import re
+import shutil
 import unicodedata
 from pathlib import Path
 
@@ -7,7 +9,8 @@ import pytest
 from tasks.decode import content_hash, decode_files, decode_text, document_id
 from tasks.discover import KNOWN_SCHEMA, list_files, plan_reads
 from tasks.encoding import QuarantineError
-from tests.corpus import GERMAN_SEED, SEEDS
+from tasks.segment import segment_loaded
+from tests.corpus import GERMAN_SEED, SEEDS, SHARED_DATA
 
 MAX_BYTES = 2**20
 
@@ -63,6 +66,27 @@ def test_control_and_invisible_characters_are_removed_and_recorded() -> None:
     text, _, repairs = decode_text("Wahl\u00adergebnis\x07 liegt\u200b vor\x1b.".encode())
     assert text == "Wahlergebnis liegt vor."
     assert repairs == "2 control character(s) removed; 2 invisible character(s) removed"
+
+
+def test_bidirectional_formatting_characters_are_removed_and_recorded() -> None:
+    # "Trojan Source": shown as "Der Preis stieg um 10%.", stored with the digits the other way round.
+    raw = "Der Preis stieg um \u202e%01\u202c. \u2066Минск\u2069 und \u200fАстана\u200e.".encode()
+    text, _, repairs = decode_text(raw)
+    assert text == "Der Preis stieg um %01. Минск und Астана."
+    assert repairs == "6 bidirectional formatting character(s) removed"
+
+
+def test_unicode_line_and_paragraph_separators_split_paragraphs_like_a_newline(articles: Path) -> None:
+    (articles / "separators.txt").write_text(
+        "Erste Zeile.\u2028Zweite Zeile.\u2029Dritte Zeile.\nVierte Zeile.", encoding="utf-8"
+    )
+    plan = plan_for(articles).filter(pl.col("source_path") == "separators.txt")
+
+    outcomes = decode_files(plan, articles, MAX_BYTES)
+    _, paragraphs, _ = segment_loaded(outcomes, 1000)
+
+    assert outcomes["repairs"].to_list() == [None]  # a line break written another way is not damage
+    assert paragraphs["text"].to_list() == ["Erste Zeile.", "Zweite Zeile.", "Dritte Zeile.", "Vierte Zeile."]
 
 
 def test_clean_text_needs_no_repairs_recorded() -> None:
@@ -128,3 +152,34 @@ def test_same_bytes_as_last_time_are_unchanged_not_reloaded(articles: Path) -> N
 def test_a_copy_under_another_name_is_another_document() -> None:
     same = content_hash(b"x")
     assert document_id("/news", "a.txt", same) != document_id("/news", "b.txt", same)
+
+
+WEB_PAGES = SHARED_DATA / "web-boilerplate-trafilatura" / "txt"
+BIDI_OR_SEPARATOR = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+@pytest.mark.skipif(
+    not WEB_PAGES.is_dir(), reason=f"{WEB_PAGES} is absent: the shared corpora sit beside the repository in CI"
+)
+def test_real_web_pages_lose_their_bidirectional_formatting_and_split_at_unicode_separators(tmp_path: Path) -> None:
+    # 11 of the 949 pages hold some: marks around names and numbers, isolates, line separators.
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    marked = {}
+    for page in sorted(WEB_PAGES.glob("*.txt")):
+        found = BIDI_OR_SEPARATOR.findall(page.read_text(encoding="utf-8"))
+        if found:
+            shutil.copy(page, folder / page.name)
+            marked[page.name] = found
+    assert len(marked) >= 10
+
+    outcomes = decode_files(plan_for(folder), folder, MAX_BYTES)
+
+    assert outcomes["status"].unique().to_list() == ["loaded"]
+    for name, text, repairs in outcomes.select("source_path", "text", "repairs").iter_rows():
+        assert not BIDI_OR_SEPARATOR.search(text), name
+        bidi = sum(char not in "\u2028\u2029" for char in marked[name])
+        assert (f"{bidi} bidirectional formatting character(s) removed" in (repairs or "")) == bool(bidi), name
+        separators = len(marked[name]) - bidi
+        line_breaks = (folder / name).read_text(encoding="utf-8").count("\n")  # CR and CRLF read as LF
+        assert text.count("\n") == line_breaks + separators, name

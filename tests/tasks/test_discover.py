@@ -107,10 +107,19 @@ def test_a_folder_symlink_back_to_an_ancestor_is_listed_once_and_flagged(article
     assert not [path for path in found if path.startswith(("sub/up/", "mirror/"))]
 
 
-def test_a_file_name_that_is_not_utf8_is_listed_escaped_with_its_problem(articles: Path) -> None:
-    (articles / os.fsdecode(b"caf\xe9.txt")).write_bytes(b"Kaffee")
+def test_names_that_are_not_utf8_or_hold_a_backslash_are_listed_under_keys_of_their_own(articles: Path) -> None:
+    (articles / os.fsdecode(b"caf\xe9.txt")).write_bytes(b"Kaffee")  # Latin-1
+    (articles / "caf\\xe9.txt").write_bytes(b"Kaffee")  # the eleven characters the old escaping gave the name above
+    (articles / os.fsdecode(b"\xcd\xee\xe2\xee\xf1\xf2\xe8")).mkdir()  # "Новости" in windows-1251
+    (articles / os.fsdecode(b"\xcd\xee\xe2\xee\xf1\xf2\xe8/1.txt")).write_bytes(b"Text")
+
     found = problems(articles)
-    assert found["caf\\xe9.txt"] == "file name is not valid UTF-8 (its bytes are shown as \\xNN): rename it in UTF-8"
+
+    assert {key: problem for key, problem in found.items() if "\\" in key} == {
+        "caf\\351.txt": None,
+        "caf\\\\xe9.txt": None,
+        "\\315\\356\\342\\356\\361\\362\\350/1.txt": None,
+    }
 
 
 def test_a_fixed_problem_is_read_again(articles: Path) -> None:
@@ -128,3 +137,48 @@ def test_batches_are_bounded_by_files_and_by_bytes() -> None:
     plan = pl.DataFrame({"source_path": list("abcdef"), "size_bytes": [10, 10, 500, 10, 10, 10]})
     batches = plan_batches(plan, max_files=3, max_bytes=100)
     assert [b["source_path"].to_list() for b in batches] == [["a", "b"], ["c"], ["d", "e", "f"]]
+
+
+def outside_folder(tmp_path: Path) -> Path:
+    """A folder beside the source folder, with a file that must not be read through a symlink."""
+    outside = (tmp_path / "outside").resolve()  # the reason names where the link really leads
+    (outside / "private").mkdir(parents=True)
+    (outside / "secret.txt").write_text("Nicht für die Zeitung.", encoding="utf-8")
+    (outside / "private" / "notes.txt").write_text("Auch nicht.", encoding="utf-8")
+    return outside
+
+
+def test_symlinks_that_leave_the_source_folder_are_not_followed(articles: Path, tmp_path: Path) -> None:
+    outside = outside_folder(tmp_path)
+    (articles / "secret.txt").symlink_to(outside / "secret.txt")
+    (articles / "private").symlink_to(outside / "private")
+    (articles / "relative.txt").symlink_to(Path("..") / "outside" / "secret.txt")
+    (articles / "hop.txt").symlink_to(articles / "relative.txt")  # inside, to a link that leaves
+    (articles / "inside.txt").symlink_to(articles / "000_6385d62184bc5cf8.txt")
+
+    found = problems(articles)
+
+    reason = "outside the source folder: the symlink leads to {}; set NEWSFLOW_FOLLOW_SYMLINKS_OUTSIDE=1 to follow it"
+    assert found["secret.txt"] == found["relative.txt"] == found["hop.txt"] == reason.format(outside / "secret.txt")
+    assert found["private"] == reason.format(outside / "private")
+    assert not [path for path in found if path.startswith("private/")]
+    assert found["inside.txt"] is None  # a symlink inside the folder is read as before
+    assert len(found) == 5 + 5
+
+
+def test_following_symlinks_outside_is_a_choice(articles: Path, tmp_path: Path) -> None:
+    outside = outside_folder(tmp_path)
+    (articles / "secret.txt").symlink_to(outside / "secret.txt")
+    (articles / "private").symlink_to(outside / "private")
+
+    found = list_files(articles, follow_symlinks_outside=True)
+
+    followed = found.filter(pl.col("source_path").is_in(["secret.txt", "private/notes.txt"]))
+    assert followed["problem"].to_list() == [None, None]
+    assert followed["size_bytes"].to_list() == [len("Nicht für die Zeitung.".encode()), len(b"Auch nicht.")]
+
+
+def test_a_symlink_target_that_is_not_utf8_is_named_escaped(articles: Path, tmp_path: Path) -> None:
+    (articles / "broken.txt").symlink_to(tmp_path / os.fsdecode(b"gel\xf6scht.txt"))  # "gelöscht" in Latin-1
+
+    assert problems(articles)["broken.txt"] == f"broken symlink: its target {tmp_path}/gel\\366scht.txt does not exist"

@@ -29,6 +29,19 @@ LETTERS = LATIN + GERMAN + RUSSIAN + KAZAKH
 MARKS = "0123456789.,;:!?-–—«»„“”'\"()№%€"
 WHITESPACE = [" ", "\t", "\n", "\r", "\r\n", "\x0b", "\x0c", "\u00a0", "\u2009", "\u202f", "\u3000", "\u2028", "\u2029"]
 INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"]
+BIDI_FORMAT = [
+    "\u200e",
+    "\u200f",
+    "\u202a",
+    "\u202b",
+    "\u202c",
+    "\u202d",
+    "\u202e",
+    "\u2066",
+    "\u2067",
+    "\u2068",
+    "\u2069",
+]
 CONTROL = [chr(c) for c in [*range(0x00, 0x09), *range(0x0E, 0x20), *range(0x7F, 0xA0)]]
 # UTF-8 read as windows-1252 / MacRoman / Latin-1 upstream, the damage clean_text repairs.
 MOJIBAKE = ["Ã©", "Ã¼", "Ã¤", "ÃŸ", "â€™", "â€œ", "â€”", "Ð¿Ñ€Ð¸", "Ð‘ÐµÐ»Ð°Ñ€ÑƒÑÑŒ", "Ò›Ð°Ð·Ð°Ò›", "gÃ¢teau", "Ã"]
@@ -37,6 +50,7 @@ pieces = st.one_of(
     st.sampled_from(list(LETTERS + MARKS)),
     st.sampled_from(WHITESPACE),
     st.sampled_from(INVISIBLE),
+    st.sampled_from(BIDI_FORMAT),
     st.sampled_from(CONTROL),
     st.sampled_from(MOJIBAKE),
     st.characters(codec="utf-8"),  # anything else, surrogates excluded
@@ -149,7 +163,7 @@ def test_clean_text_output_is_clean(text: str) -> None:
     once = cleaned(text)
     assert "\r" not in once
     assert not [c for c in once if unicodedata.category(c) == "Cc" and c not in "\t\n"]
-    assert not set(once) & {"\u200b", "\ufeff", "\u00ad"}
+    assert not set(once) & {"\u200b", "\ufeff", "\u00ad", *BIDI_FORMAT, "\u2028", "\u2029"}
     assert unicodedata.is_normalized("NFC", once)
 
 
