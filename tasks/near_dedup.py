@@ -29,7 +29,7 @@ from warehouse.runs import record_counters
 from warehouse.transaction import transaction
 
 # Candidate pairs verified at a time: their texts and shingle sets are in memory together.
-VERIFY_CHUNK = 100_000
+VERIFY_CHUNK = 20_000
 # Paragraphs signed at a time when a warehouse from before m007 (or another config) is signed again.
 SIGN_CHUNK = 50_000
 
@@ -73,8 +73,9 @@ def find_near_duplicates(con: duckdb.DuckDBPyConnection, run_id: int, config: Ne
         groups = cluster_pairs(pairs, numbers, config)
         near.flag_clusters(con, groups)
         members = near.cluster_members(con)
-        if not members.is_empty():
-            near.record_similarity(con, measure_pairs(members).select("left_id", "similarity"))
+        for first in range(0, members.height, VERIFY_CHUNK):
+            measured = measure_pairs(members.slice(first, VERIFY_CHUNK))
+            near.record_similarity(con, measured.select("left_id", "similarity"))
         # Kept per run for the anomaly check on cluster sizes (expectations/); validation reads it next.
         record_counters(con, run_id, {("warehouse", "near_cluster_paragraphs_max"): near.largest_cluster(con)})
     counts |= {"clusters": groups["group_id"].n_unique(), "clustered_paragraphs": groups.height}

@@ -1,15 +1,17 @@
-"""Verify: of the candidate pairs that share a band key, keep the near copies.
+"""Verify: of the candidate pairs that share a key, keep the near copies.
 
 A pair is a near copy when, on the skeleton of tasks/near_signature.py,
 - its shingle sets are similar (Jaccard >= `jaccard`), or the smaller lies inside the larger
   (containment >= `containment`) and is at least `length_ratio` of it: a copy with its last
-  sentence cut still matches, a paragraph that shares one sentence of three with another does not;
+  sentence cut still matches;
 - AND its numbers agree as values: the same, or those of one are all among those of the other (a
   copy that lost its last sentence lost its numbers too). A paragraph that repeats yesterday's words
   with today's exchange rate or score is a different fact, however similar its words;
 - AND not both sides say something the other does not: two paragraphs that share a long sentence
   but each have a sentence of their own (under half of its shingles found in the other) are two
   stories. A copy may add a sentence (a credit, a dateline) or lose one (cut), not both.
+A pair that met only because one paragraph is the other without its last sentence (an exact key,
+`cut_only`) is such a copy by construction: only its numbers and size ratio are checked.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import polars as pl
 
 from tasks.near_config import NearDupConfig
 from tasks.near_signature import SENTENCE_END, shingle_hashes, skeleton
+
+NOVEL_SENTENCE = 0.5
 
 
 def shingle_sets(texts: pl.Series) -> pl.Series:
@@ -34,51 +38,19 @@ def shingle_sets(texts: pl.Series) -> pl.Series:
     )
 
 
-NOVEL_SENTENCE = 0.5
+def texts_of(pairs: pl.DataFrame) -> pl.DataFrame:
+    """Each distinct paragraph of the pairs once: (id, text)."""
+    both = pl.concat([pairs.select(id="left_id", text="left_text"), pairs.select(id="right_id", text="right_text")])
+    return both.unique("id", maintain_order=True)
 
 
-def both_add_a_sentence(pairs: pl.DataFrame) -> pl.Series:
-    """For each pair (left_id, right_id, left_text, right_text): whether each side has a sentence of
-    which under NOVEL_SENTENCE of the shingles occur in the other side."""
-    sides = pl.concat(
-        [
-            pairs.select(pair=pl.int_range(pl.len()), side=pl.lit(0), text="left_text", other="right_text"),
-            pairs.select(pair=pl.int_range(pl.len()), side=pl.lit(1), text="right_text", other="left_text"),
-        ]
-    )
-    others = sides.select("pair", "side", other=shingle_sets(sides["other"]))
-    sentences = (
-        sides.select("pair", "side", sentence=pl.col("text").str.replace_all(SENTENCE_END, "$1\n").str.split("\n"))
-        .explode("sentence")
-        .filter(pl.col("sentence").str.strip_chars() != "")
-    )
-    sentences = sentences.with_columns(shingles=shingle_sets(sentences["sentence"])).join(others, on=["pair", "side"])
-    found = pl.col("shingles").list.set_intersection("other").list.len() / pl.col("shingles").list.len()
-    novel = (
-        sentences.filter(pl.col("shingles").list.len() > 0)
-        .group_by("pair", "side")
-        .agg(novel=(found < NOVEL_SENTENCE).any())
-        .group_by("pair")
-        .agg(both=pl.col("novel").sum() == 2)
-    )
-    return (
-        pl.DataFrame({"pair": range(pairs.height)}, schema={"pair": pl.Int64})
-        .join(novel.with_columns(pl.col("pair").cast(pl.Int64)), on="pair", how="left")["both"]
-        .fill_null(False)
-    )
-
-
-def numbers_agree(left: pl.Expr, right: pl.Expr) -> pl.Expr:
-    """The numbers of one side are all among the other's (equal sets included)."""
-    return (left.list.set_difference(right).list.len() == 0) | (right.list.set_difference(left).list.len() == 0)
-
-
-def measure_pairs(pairs: pl.DataFrame) -> pl.DataFrame:
+def measure_pairs(pairs: pl.DataFrame, shingles: pl.DataFrame | None = None) -> pl.DataFrame:
     """From (left_id, right_id, left_text, right_text, ...): the pairs with the Jaccard similarity
-    of their shingle sets, the containment of the smaller in the larger, and their size ratio."""
-    texts = pl.concat([pairs.select(id="left_id", text="left_text"), pairs.select(id="right_id", text="right_text")])
-    texts = texts.unique("id", maintain_order=True)
-    shingles = texts.select("id", shingles=shingle_sets(texts["text"]))
+    of their shingle sets, the containment of the smaller in the larger, and their size ratio.
+    `shingles` (id, shingles) may be given when already computed."""
+    if shingles is None:
+        texts = texts_of(pairs)
+        shingles = texts.select("id", shingles=shingle_sets(texts["text"]))
     sized = pairs.join(shingles.rename({"id": "left_id", "shingles": "left"}), on="left_id").join(
         shingles.rename({"id": "right_id", "shingles": "right"}), on="right_id"
     )
@@ -92,17 +64,58 @@ def measure_pairs(pairs: pl.DataFrame) -> pl.DataFrame:
     ).drop("left", "right")
 
 
-def verify_pairs(pairs: pl.DataFrame, config: NearDupConfig) -> pl.DataFrame:
-    """From candidate pairs (left_id, right_id, left_text, right_text, left_numbers, right_numbers):
-    (left_id, right_id, similarity, numbers_agree, is_near_copy)."""
-    if pairs.is_empty():
-        return pairs.select("left_id", "right_id").with_columns(
-            similarity=pl.lit(None, pl.Float64), numbers_agree=pl.lit(None, pl.Boolean),
-            is_near_copy=pl.lit(None, pl.Boolean),
-        )  # fmt: skip
-    measured = measure_pairs(pairs).with_columns(
-        numbers_agree=numbers_agree(pl.col("left_numbers"), pl.col("right_numbers"))
+def both_add_a_sentence(pairs: pl.DataFrame, shingles: pl.DataFrame) -> pl.Series:
+    """For each pair (left_id, right_id, left_text, right_text): whether each side has a sentence of
+    which under NOVEL_SENTENCE of the shingles occur in the other side. `shingles`: (id, shingles)."""
+    texts = texts_of(pairs)
+    sentences = (
+        texts.select("id", sentence=pl.col("text").str.replace_all(SENTENCE_END, "$1\n").str.split("\n"))
+        .explode("sentence")
+        .filter(pl.col("sentence").str.strip_chars() != "")
     )
+    sentences = sentences.select("id", sentence=shingle_sets(sentences["sentence"])).filter(
+        pl.col("sentence").list.len() > 0
+    )
+    numbered = pairs.select("left_id", "right_id").with_row_index("pair")
+    sides = pl.concat(
+        [
+            numbered.select("pair", own="left_id", other="right_id"),
+            numbered.select("pair", own="right_id", other="left_id"),
+        ]
+    )
+    found = pl.col("sentence").list.set_intersection("other_shingles").list.len() / pl.col("sentence").list.len()
+    novel = (
+        sides.join(sentences, left_on="own", right_on="id")
+        .join(shingles.rename({"id": "other", "shingles": "other_shingles"}), on="other")
+        .group_by("pair", "own")
+        .agg(novel=(found < NOVEL_SENTENCE).any())
+        .group_by("pair")
+        .agg(both=pl.col("novel").sum() == 2)
+    )
+    return numbered.join(novel, on="pair", how="left", maintain_order="left")["both"].fill_null(False)
+
+
+def numbers_agree(left: pl.Expr, right: pl.Expr) -> pl.Expr:
+    """The numbers of one side are all among the other's (equal sets included)."""
+    return (left.list.set_difference(right).list.len() == 0) | (right.list.set_difference(left).list.len() == 0)
+
+
+def verify_pairs(pairs: pl.DataFrame, config: NearDupConfig) -> pl.DataFrame:
+    """From candidate pairs (left_id, right_id, left_text, right_text, left_numbers, right_numbers,
+    cut_only): (left_id, right_id, similarity, numbers_agree, is_near_copy)."""
+    verdict_columns = ("left_id", "right_id", "similarity", "numbers_agree", "is_near_copy")
+    agreeing = pairs.with_columns(numbers_agree=numbers_agree(pl.col("left_numbers"), pl.col("right_numbers")))
+    # One is the other without its last sentence: its similarity is its share of the other's length.
+    left_chars, right_chars = pl.col("left_text").str.len_chars(), pl.col("right_text").str.len_chars()
+    cut = agreeing.filter("cut_only").with_columns(
+        similarity=pl.min_horizontal(left_chars, right_chars) / pl.max_horizontal(left_chars, right_chars, 1)
+    )
+    cut = cut.with_columns(is_near_copy=pl.col("numbers_agree") & (pl.col("similarity") >= config.length_ratio))
+
+    rest = agreeing.filter(~pl.col("cut_only"))
+    texts = texts_of(rest)
+    shingles = texts.select("id", shingles=shingle_sets(texts["text"]))
+    measured = measure_pairs(rest, shingles)
     similar = (pl.col("similarity") >= config.jaccard) | (
         (pl.col("containment") >= config.containment) & (pl.col("ratio") >= config.length_ratio)
     )
@@ -110,8 +123,8 @@ def verify_pairs(pairs: pl.DataFrame, config: NearDupConfig) -> pl.DataFrame:
     # Sentence by sentence only where the rest says yes: the look is costlier, and such pairs are few.
     maybe = verdict.filter("is_near_copy")
     if maybe.height:
-        two_stories = maybe.select("left_id", "right_id", two_stories=both_add_a_sentence(maybe))
+        two_stories = maybe.select("left_id", "right_id", two_stories=both_add_a_sentence(maybe, shingles))
         verdict = verdict.join(two_stories, on=["left_id", "right_id"], how="left").with_columns(
             pl.col("is_near_copy") & ~pl.col("two_stories").fill_null(False)
         )
-    return verdict.select("left_id", "right_id", "similarity", "numbers_agree", "is_near_copy")
+    return pl.concat([cut.select(verdict_columns), verdict.select(verdict_columns)])

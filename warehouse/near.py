@@ -60,28 +60,30 @@ ORDER BY p.prefix_key
 """
 # Find: each new paragraph against every paragraph signed before it (old ones, and new ones with a
 # smaller key) where they share a band key, and against every paragraph it is a cut copy of, or that
-# is a cut copy of it (a whole-text key meets a prefix key). Each pair once, numbered for the chunks.
+# is a cut copy of it (a whole-text key meets a prefix key; `cut_only` when that is all they share).
+# Each pair once, numbered for the chunks.
 FIND_CANDIDATES = """
 CREATE OR REPLACE TEMP TABLE near_candidates AS
-SELECT row_number() OVER (ORDER BY low_key, high_key) AS candidate, low_key, high_key
+SELECT row_number() OVER (ORDER BY low_key, high_key) AS candidate, low_key, high_key, cut_only
 FROM (
-    SELECT DISTINCT least(new_key, old_key) AS low_key, greatest(new_key, old_key) AS high_key
+    SELECT least(new_key, old_key) AS low_key, greatest(new_key, old_key) AS high_key, bool_and(cut) AS cut_only
     FROM (
-        SELECT n.signature_key AS new_key, o.signature_key AS old_key
+        SELECT n.signature_key AS new_key, o.signature_key AS old_key, false AS cut
         FROM core.near_bands AS n
         JOIN core.near_bands AS o ON o.band_key = n.band_key AND o.signature_key < n.signature_key
         WHERE n.signature_key > $last_key
         UNION ALL
-        SELECT n.signature_key, o.signature_key
+        SELECT n.signature_key, o.signature_key, true
         FROM core.near_bands AS n
         JOIN core.near_prefixes AS o ON o.prefix_key = n.band_key AND o.signature_key <> n.signature_key
         WHERE n.signature_key > $last_key
         UNION ALL
-        SELECT n.signature_key, o.signature_key
+        SELECT n.signature_key, o.signature_key, true
         FROM core.near_prefixes AS n
         JOIN core.near_bands AS o ON o.band_key = n.prefix_key AND o.signature_key <> n.signature_key
         WHERE n.signature_key > $last_key
     )
+    GROUP BY ALL
 )
 """
 CANDIDATE_COUNT = "SELECT count(*) FROM near_candidates"
@@ -93,7 +95,8 @@ SELECT
     CASE WHEN a.paragraph_id < b.paragraph_id THEN pa.text ELSE pb.text END AS left_text,
     CASE WHEN a.paragraph_id < b.paragraph_id THEN pb.text ELSE pa.text END AS right_text,
     CASE WHEN a.paragraph_id < b.paragraph_id THEN a.numbers ELSE b.numbers END AS left_numbers,
-    CASE WHEN a.paragraph_id < b.paragraph_id THEN b.numbers ELSE a.numbers END AS right_numbers
+    CASE WHEN a.paragraph_id < b.paragraph_id THEN b.numbers ELSE a.numbers END AS right_numbers,
+    c.cut_only
 FROM near_candidates AS c
 JOIN core.near_signatures AS a ON a.signature_key = c.low_key
 JOIN core.near_signatures AS b ON b.signature_key = c.high_key
