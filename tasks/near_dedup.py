@@ -13,6 +13,8 @@ built run by run equals one built at once from the same files.
 
 from __future__ import annotations
 
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict
 
 import duckdb
@@ -30,6 +32,7 @@ from warehouse.transaction import transaction
 
 # Candidate pairs verified at a time: their texts and shingle sets are in memory together.
 VERIFY_CHUNK = 20_000
+VERIFY_THREADS = 2
 # Paragraphs signed at a time when a warehouse from before m007 (or another config) is signed again.
 SIGN_CHUNK = 50_000
 
@@ -58,16 +61,17 @@ def find_near_duplicates(con: duckdb.DuckDBPyConnection, run_id: int, config: Ne
         last_key = near.add_staged_signatures(con, run_id)
     counts |= {"candidate_pairs": 0, "near_copy_pairs": 0, "rejected_numbers": 0, "rejected_similarity": 0}
     candidates = near.find_candidates(con, last_key)
-    with transaction(con):
-        # In chunks: memory holds a slice of the candidates and their texts, however many there are.
+    # In chunks, so memory holds a few slices of the candidates and their texts however many there are;
+    # verified on two threads (Polars and NumPy let go of the GIL) while this one reads and writes DuckDB.
+    with transaction(con), ThreadPoolExecutor(max_workers=VERIFY_THREADS) as threads:
+        pending: deque[Future[pl.DataFrame]] = deque()
         for first in range(1, candidates + 1, VERIFY_CHUNK):
-            verified = verify_pairs(near.candidate_chunk(con, first, first + VERIFY_CHUNK - 1), config)
-            copies = verified.filter("is_near_copy")
-            near.record_pairs(con, copies.select("left_id", "right_id", "similarity"), run_id)
-            counts["candidate_pairs"] += verified.height
-            counts["near_copy_pairs"] += copies.height
-            counts["rejected_numbers"] += verified.filter(~pl.col("numbers_agree")).height
-            counts["rejected_similarity"] += verified.filter(pl.col("numbers_agree") & ~pl.col("is_near_copy")).height
+            chunk = near.candidate_chunk(con, first, first + VERIFY_CHUNK - 1)
+            pending.append(threads.submit(verify_pairs, chunk, config))
+            if len(pending) > VERIFY_THREADS:
+                record_verified(con, pending.popleft().result(), run_id, counts)
+        while pending:
+            record_verified(con, pending.popleft().result(), run_id, counts)
     with transaction(con):
         pairs, numbers = near.current_pairs(con)
         groups = cluster_pairs(pairs, numbers, config)
@@ -80,6 +84,17 @@ def find_near_duplicates(con: duckdb.DuckDBPyConnection, run_id: int, config: Ne
         record_counters(con, run_id, {("warehouse", "near_cluster_paragraphs_max"): near.largest_cluster(con)})
     counts |= {"clusters": groups["group_id"].n_unique(), "clustered_paragraphs": groups.height}
     return counts
+
+
+def record_verified(
+    con: duckdb.DuckDBPyConnection, verified: pl.DataFrame, run_id: int, counts: dict[str, int]
+) -> None:
+    copies = verified.filter("is_near_copy")
+    near.record_pairs(con, copies.select("left_id", "right_id", "similarity"), run_id)
+    counts["candidate_pairs"] += verified.height
+    counts["near_copy_pairs"] += copies.height
+    counts["rejected_numbers"] += verified.filter(~pl.col("numbers_agree")).height
+    counts["rejected_similarity"] += verified.filter(pl.col("numbers_agree") & ~pl.col("is_near_copy")).height
 
 
 near_dedup = task(name="near_dedup", cache_policy=NO_CACHE)(find_near_duplicates)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
 
 from tasks.near_config import NearDupConfig
 from tasks.near_signature import SENTENCE_END, shingle_hashes, skeleton
@@ -26,16 +27,10 @@ NOVEL_SENTENCE = 0.5
 
 
 def shingle_sets(texts: pl.Series) -> pl.Series:
-    """Each text's distinct shingle hashes, as a list column."""
+    """Each text's distinct shingle hashes, as a list column (built on the flat hashes, no regrouping)."""
     hashes, offsets = shingle_hashes(texts.to_frame("text").select(skeleton(pl.col("text")))["text"].to_list())
-    counts = np.diff(offsets.astype(np.int64))
-    rows = pl.DataFrame({"row": np.repeat(np.arange(len(texts)), counts), "hash": hashes})
-    lists = rows.group_by("row").agg(pl.col("hash").unique())
-    return (
-        pl.DataFrame({"row": np.arange(len(texts))})
-        .join(lists, on="row", how="left", maintain_order="left")["hash"]
-        .fill_null([])
-    )
+    lists = pa.LargeListArray.from_arrays(pa.array(offsets.astype(np.int64)), pa.array(hashes))
+    return pl.Series("shingles", lists).list.unique()
 
 
 def texts_of(pairs: pl.DataFrame) -> pl.DataFrame:

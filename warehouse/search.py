@@ -94,7 +94,7 @@ scored AS (
     JOIN frequency AS f USING (language, term)
     JOIN stats AS s USING (language)
     GROUP BY h.paragraph_id, h.language
-)
+),
 -- One hit per near-duplicate cluster: its best-scoring paragraph, and how many near copies it stands for.
 best_of_cluster AS (
     SELECT s.*, coalesce(c.cluster_id, s.paragraph_id) AS cluster_id

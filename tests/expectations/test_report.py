@@ -81,8 +81,11 @@ def test_a_browser_renders_the_verdict_charts_and_failing_examples(three_runs: P
     assert dom.count("<svg") == 2
     assert "<polyline" in dom  # duplicate ratio per published run
     assert dom.count("<rect") == 2  # articles per published run: runs 1 and 2, not the failed run 3
-    for heading in ("Expectations by suite", "Failing expectations", "Articles by language", "Latest runs"):
+    headings = ("Expectations by suite", "Failing expectations", "Articles by language", "Latest runs")
+    for heading in (*headings, "Largest near-duplicate clusters"):
         assert heading in text
+    # Seed 001 quotes its headline again: the member beside the canonical text, what it adds marked.
+    assert "<ins>деді</ins>" in dom and "<del>қалдық</del>" in dom
 
     screenshot = tmp_path / "report.png"
     browser("--window-size=1000,1400", f"--screenshot={screenshot}", page.as_uri(), user_data=tmp_path / "profile")

@@ -12,9 +12,10 @@ import pytest
 from tasks.fingerprint import NORMALIZATION_VERSION
 from tasks.near_config import NearDupConfig
 from tasks.near_dedup import config_label
-from tests.corpus import SHARED_DATA
+from tests.corpus import RUSSIAN_SEED, SHARED_DATA, read_seed
 from tests.flows.helpers import ingest, query
 from warehouse.connection import WarehouseError, connect
+from warehouse.search import search_paragraphs
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 
@@ -157,3 +158,20 @@ def test_a_warehouse_built_with_another_normalization_is_refused_with_what_to_do
     with pytest.raises(WarehouseError, match=r"normalization_version 0, and this newsflow uses 1.*Rebuild it"):
         ingest(articles, db)
     assert query(db, "SELECT count(*) FROM articles") == [(5,)]
+
+
+def test_search_shows_one_hit_per_cluster_with_its_near_copies(articles: Path, tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    paragraph = next(line for line in read_seed(RUSSIAN_SEED).splitlines() if len(line.split()) > 12)
+    (articles / "zz_copy.txt").write_text(paragraph.rstrip(".") + " — передает БЕЛТА.\n", encoding="utf-8")
+    ingest(articles, db)
+    word = max(paragraph.split(), key=len).strip(".,«»")
+    con = connect(db, read_only=True)
+    try:
+        hits = search_paragraphs(con, word, limit=10).fetchall()
+    finally:
+        con.close()
+    texts = [hit[4] for hit in hits]
+    assert sum(paragraph.rstrip(".") in text for text in texts) == 1  # the copy is not a hit of its own
+    (copies,) = [hit[-1] for hit in hits if paragraph.rstrip(".") in hit[4]]
+    assert copies == 1
