@@ -18,6 +18,7 @@ from expectations.config import QualityConfig
 from expectations.runner import validate_warehouse
 from flows.ingest import ingest_flow
 from flows.settings import DEFAULT_LANGUAGES
+from tasks.fingerprint import paragraph_id
 from tasks.publish import publish_run
 from tests.corpus import GERMAN_SEED, RUSSIAN_SEED
 from tests.flows.helpers import TEST_BATCH_FILES, damage_published_text, ingest, query, snapshot
@@ -244,6 +245,8 @@ def test_bad_text_in_the_warehouse_fails_the_prefect_run_and_publishes_nothing(a
     assert state.is_failed()
     assert "paragraphs.text_has_no_replacement_character (1 unexpected)" in state.message
     assert "paragraphs.text_has_no_control_characters (1 unexpected)" in state.message
+    assert state.message.endswith("no file read by this run explains it, so no file was quarantined: "
+                                  "`newsflow report` shows the failing rows")  # fmt: skip
     assert snapshot(db) == before
     assert query(db, "SELECT count(*) FROM articles WHERE source_path = 'new.txt'") == [(0,)]
     [(flow_run_id, status, message)] = query(db, "SELECT flow_run_id, status, message FROM runs WHERE run_id = 2")
@@ -310,3 +313,50 @@ def test_a_jump_in_the_duplicate_ratio_is_a_warning_not_a_block(articles: Path, 
     assert verdicts["articles_per_language_within_history"] == ("warning", False)
     assert query(db, "SELECT status FROM runs WHERE run_id = 4") == [("completed",)]
     assert query(db, "SELECT count(*) FROM articles") == [(5 + 3 + 6,)]
+
+
+def test_a_file_whose_rows_fail_the_gate_is_held_back_and_the_rest_published(articles: Path, tmp_path: Path) -> None:
+    """A paragraph row left damaged in the warehouse (as a lossy decode of an older release would
+    have stored it), and a new file that brings that paragraph into an article: the file's rows fail
+    the gate, so the file is quarantined with the expectation as the reason and the rest published.
+    The quarantine sticks until the file changes."""
+    db = tmp_path / "w.duckdb"
+    ingest(articles, db)
+    con = connect(db)
+    damaged = "Die Zusammenarbeit w\ufffdchst."
+    con.execute(
+        "INSERT INTO core.paragraphs VALUES (?, ?, 'de', ?, 1)",
+        [paragraph_id("Die Zusammenarbeit wächst."), damaged, len(damaged)],
+    )
+    con.close()
+    (articles / "bad.txt").write_text("Die Zusammenarbeit wächst.\nMehr dazu morgen.\n", encoding="utf-8")
+    (articles / "good.txt").write_text("Ein neuer Artikel über das Wetter in Almaty.\n", encoding="utf-8")
+
+    state = ingest_flow(articles.resolve(), db, DEFAULT_LANGUAGES, TEST_BATCH_FILES, return_state=True)
+
+    assert state.is_completed()
+    reason = "quality gate: paragraphs.text_has_no_replacement_character"
+    assert query(db, "SELECT source_path, reason, run_id FROM quarantine") == [("bad.txt", reason, 2)]
+    run = "SELECT status, message, files_seen, files_loaded, files_unchanged, files_quarantined FROM runs"
+    held = (
+        "quality gate: held back 1 file(s): bad.txt (paragraphs.text_has_no_replacement_character); published the rest"
+    )
+    assert query(db, f"{run} WHERE run_id = 2") == [("completed", held, 7, 1, 5, 1)]
+    assert failed_critical(db, 2) == {}
+    assert query(db, "SELECT source_path FROM articles WHERE source_path IN ('bad.txt', 'good.txt')") == [("good.txt",)]
+    assert query(db, "SELECT value FROM run_steps WHERE run_id = 2 AND step = 'audit'") == [(1,)]
+
+    # The next run does not read it again, and is green.
+    (articles / "later.txt").write_text("Noch ein Artikel, über den Zug nach Astana.\n", encoding="utf-8")
+    assert ingest(articles, db)["files_quarantined"] == 1
+    assert query(db, "SELECT status, message, files_loaded, paragraphs_read FROM runs WHERE run_id = 3") == [
+        ("completed", None, 1, 1)
+    ]
+    assert query(db, "SELECT source_path, reason, run_id FROM quarantine") == [("bad.txt", reason, 2)]
+
+    # Changed, it is read again.
+    (articles / "bad.txt").write_text("Die Zusammenarbeit wächst weiter.\n", encoding="utf-8")
+    counts = ingest(articles, db)
+    assert (counts["files_loaded"], counts["files_quarantined"]) == (1, 0)
+    assert query(db, "SELECT count(*) FROM quarantine") == [(0,)]
+    assert query(db, "SELECT count(*) FROM articles WHERE source_path = 'bad.txt'") == [(1,)]
