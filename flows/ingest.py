@@ -95,7 +95,7 @@ def ingest_flow(
             raise
         finally:
             discard(candidate)
-    report(run_id, counts, results, failure)
+    report(run_id, counts, results, failure, audit.held_back)
     if failure:
         return Failed(message=failure)
     return counts | {"run_id": run_id}

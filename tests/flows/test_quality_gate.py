@@ -22,6 +22,7 @@ from tasks.fingerprint import paragraph_id
 from tasks.publish import publish_run
 from tests.corpus import GERMAN_SEED, RUSSIAN_SEED
 from tests.flows.helpers import TEST_BATCH_FILES, damage_published_text, ingest, query, snapshot
+from tests.flows.test_cli import newsflow
 from warehouse.connection import connect
 from warehouse.runs import record_counts, start_run
 from warehouse.snapshot import candidate_path, discard
@@ -315,15 +316,16 @@ def test_a_jump_in_the_duplicate_ratio_is_a_warning_not_a_block(articles: Path, 
     assert query(db, "SELECT count(*) FROM articles") == [(5 + 3 + 6,)]
 
 
-def test_a_file_whose_rows_fail_the_gate_is_held_back_and_the_rest_published(articles: Path, tmp_path: Path) -> None:
-    """A paragraph row left damaged in the warehouse (as a lossy decode of an older release would
-    have stored it), and a new file that brings that paragraph into an article: the file's rows fail
-    the gate, so the file is quarantined with the expectation as the reason and the rest published.
-    The quarantine sticks until the file changes."""
-    db = tmp_path / "w.duckdb"
+HELD_BACK = "quality gate: paragraphs.text_has_no_replacement_character"
+
+
+def prepare_a_bad_file(articles: Path, db: Path) -> None:
+    """A published warehouse holding a paragraph row with damaged text and no article (as a lossy
+    decode of an older release would have left it), and two new files: `bad.txt`, which brings that
+    paragraph into an article, and `good.txt`."""
     ingest(articles, db)
-    con = connect(db)
     damaged = "Die Zusammenarbeit w\ufffdchst."
+    con = connect(db)
     con.execute(
         "INSERT INTO core.paragraphs VALUES (?, ?, 'de', ?, 1)",
         [paragraph_id("Die Zusammenarbeit wächst."), damaged, len(damaged)],
@@ -332,10 +334,19 @@ def test_a_file_whose_rows_fail_the_gate_is_held_back_and_the_rest_published(art
     (articles / "bad.txt").write_text("Die Zusammenarbeit wächst.\nMehr dazu morgen.\n", encoding="utf-8")
     (articles / "good.txt").write_text("Ein neuer Artikel über das Wetter in Almaty.\n", encoding="utf-8")
 
+
+def test_a_file_whose_rows_fail_the_gate_is_held_back_and_the_rest_published(articles: Path, tmp_path: Path) -> None:
+    """A paragraph row left damaged in the warehouse (as a lossy decode of an older release would
+    have stored it), and a new file that brings that paragraph into an article: the file's rows fail
+    the gate, so the file is quarantined with the expectation as the reason and the rest published.
+    The quarantine sticks until the file changes."""
+    db = tmp_path / "w.duckdb"
+    prepare_a_bad_file(articles, db)
+
     state = ingest_flow(articles.resolve(), db, DEFAULT_LANGUAGES, TEST_BATCH_FILES, return_state=True)
 
     assert state.is_completed()
-    reason = "quality gate: paragraphs.text_has_no_replacement_character"
+    reason = HELD_BACK
     assert query(db, "SELECT source_path, reason, run_id FROM quarantine") == [("bad.txt", reason, 2)]
     run = "SELECT status, message, files_seen, files_loaded, files_unchanged, files_quarantined FROM runs"
     held = (
@@ -360,3 +371,23 @@ def test_a_file_whose_rows_fail_the_gate_is_held_back_and_the_rest_published(art
     assert (counts["files_loaded"], counts["files_quarantined"]) == (1, 0)
     assert query(db, "SELECT count(*) FROM quarantine") == [(0,)]
     assert query(db, "SELECT count(*) FROM articles WHERE source_path = 'bad.txt'") == [(1,)]
+
+
+@pytest.mark.slow
+def test_the_summary_and_the_report_say_what_was_held_back(articles: Path, tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    prepare_a_bad_file(articles, db)
+
+    run = newsflow("run", "--source", str(articles), "--db", str(db))
+
+    assert run.returncode == 0, run.stderr
+    assert "run 2 completed" in run.stdout
+    assert "23 expectations, 23 passed; 1 file(s) failed them and were held back" in run.stdout
+    assert f"held back bad.txt: {HELD_BACK}" in run.stdout
+    html = tmp_path / "report.html"
+    report = newsflow("report", "--db", str(db), "--html", str(html))
+    assert report.returncode == 0, report.stderr
+    assert f"held back bad.txt: {HELD_BACK}" in report.stdout
+    page = html.read_text(encoding="utf-8")
+    assert f"<li><code>bad.txt</code>: {HELD_BACK}</li>" in page
+    assert "held back 1 file(s): bad.txt (paragraphs.text_has_no_replacement_character)" in page
