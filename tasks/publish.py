@@ -29,13 +29,13 @@ from warehouse.transaction import transaction
 MAX_NAMED_FAILURES = 5
 # A blocked run's hint: files that explain a failure are held back (tasks/audit.py), so what is left
 # comes from rows published earlier, or from no file at all.
-UNEXPLAINED = (
-    "no file read by this run explains it, so no file was quarantined: `newsflow report` shows the failing rows"
-)
+UNEXPLAINED = "no file read by this run explains it"
+SEE_REPORT = "`newsflow report` shows the failing rows"
 
 
-def gate_message(blocking: list[QualityResult]) -> str | None:
-    """Why the gate blocked the run, or None."""
+def gate_message(blocking: list[QualityResult], held_back: Mapping[str, str]) -> str | None:
+    """Why the gate blocked the run, or None. `held_back`: the files the audit left out of the last
+    candidate (tasks/audit.py); it stopped with failures left, so that candidate is not published."""
     if not blocking:
         return None
     named = ", ".join(
@@ -43,8 +43,10 @@ def gate_message(blocking: list[QualityResult]) -> str | None:
         for r in blocking[:MAX_NAMED_FAILURES]
     )
     more = f" and {len(blocking) - MAX_NAMED_FAILURES} more" if len(blocking) > MAX_NAMED_FAILURES else ""
+    why = f"it still failed with {name_files(held_back)} held back" if held_back else UNEXPLAINED
     return (
-        f"quality gate: {len(blocking)} critical expectation(s) failed, nothing published: {named}{more}; {UNEXPLAINED}"
+        f"quality gate: {len(blocking)} critical expectation(s) failed, nothing published: {named}{more}; "
+        f"{why}: {SEE_REPORT}"
     )
 
 
@@ -69,15 +71,14 @@ def publish_run(
     `held_back` the files the gate quarantined (source_path -> reason), named in a published run's message.
     """
     blocking = [r for r in results if r.blocks_publishing]
-    failure = gate_message(blocking)
+    failure = gate_message(blocking, held_back or {})
     con = connect(candidate)
     try:
         with transaction(con):
             record_quality(con, run_id, results)
             record_counters(con, run_id, timings or {})
-            finish_run(
-                con, run_id, "failed" if blocking else "completed", failure or held_back_message(held_back or {})
-            )
+            message = failure or held_back_message(held_back or {})
+            finish_run(con, run_id, "failed" if blocking else "completed", message)
         con.execute("CHECKPOINT")
     finally:
         con.close()

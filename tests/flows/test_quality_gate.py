@@ -246,8 +246,7 @@ def test_bad_text_in_the_warehouse_fails_the_prefect_run_and_publishes_nothing(a
     assert state.is_failed()
     assert "paragraphs.text_has_no_replacement_character (1 unexpected)" in state.message
     assert "paragraphs.text_has_no_control_characters (1 unexpected)" in state.message
-    assert state.message.endswith("no file read by this run explains it, so no file was quarantined: "
-                                  "`newsflow report` shows the failing rows")  # fmt: skip
+    assert state.message.endswith("; no file read by this run explains it: `newsflow report` shows the failing rows")
     assert snapshot(db) == before
     assert query(db, "SELECT count(*) FROM articles WHERE source_path = 'new.txt'") == [(0,)]
     [(flow_run_id, status, message)] = query(db, "SELECT flow_run_id, status, message FROM runs WHERE run_id = 2")
