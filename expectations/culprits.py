@@ -16,22 +16,8 @@ from expectations.config import QualityConfig
 from expectations.results import QualityResult
 from expectations.suites import asset_queries, build_suites
 from warehouse.connection import connect
+from warehouse.culprits import files_holding
 from warehouse.runs import HELD_BACK_REASON
-
-# The files loaded by run $run_id whose current document holds an offending row of `{offending}`.
-CULPRIT_FILES = {
-    "document_id": """
-        SELECT source_path FROM core.documents
-        WHERE is_current AND loaded_run = $run_id
-          AND document_id IN (SELECT document_id FROM ({offending}))
-    """,
-    "paragraph_id": """
-        SELECT DISTINCT d.source_path
-        FROM core.documents AS d JOIN core.document_paragraphs AS o ON o.document_id = d.document_id
-        WHERE d.is_current AND d.loaded_run = $run_id
-          AND o.paragraph_id IN (SELECT paragraph_id FROM ({offending}))
-    """,
-}
 
 
 def find_culprits(path: Path, run_id: int, config: QualityConfig, results: list[QualityResult]) -> dict[str, str]:
@@ -47,8 +33,7 @@ def find_culprits(path: Path, run_id: int, config: QualityConfig, results: list[
                 if check.name not in failed or check.blame is None:
                     continue
                 offending = check.expectation.unexpected_rows_query.format(batch=f"({assets[suite]})")
-                query = CULPRIT_FILES[check.blame].format(offending=offending)
-                for (source_path,) in con.execute(query, {"run_id": run_id}).fetchall():
+                for source_path in files_holding(con, run_id, check.blame, offending):
                     blamed[source_path].append(f"{suite}.{check.name}")
     finally:
         con.close()

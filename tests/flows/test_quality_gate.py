@@ -390,3 +390,41 @@ def test_the_summary_and_the_report_say_what_was_held_back(articles: Path, tmp_p
     page = html.read_text(encoding="utf-8")
     assert f"<li><code>bad.txt</code>: {HELD_BACK}</li>" in page
     assert "held back 1 file(s): bad.txt (paragraphs.text_has_no_replacement_character)" in page
+
+
+HOLDING_MIN_PARAGRAPH = f"""
+SELECT DISTINCT d.source_path FROM core.documents AS d JOIN core.document_paragraphs AS o USING (document_id)
+WHERE o.paragraph_id = {MIN_PARAGRAPH}
+"""
+
+
+@pytest.mark.parametrize(
+    ("expectation", "suite", "blamed"),
+    [
+        ("article_text_has_no_repeated_paragraph", "document_paragraphs", [GERMAN_SEED]),
+        ("kept_copy_has_the_same_paragraph", "document_paragraphs", [GERMAN_SEED]),
+        ("paragraph_counts_match_occurrences", "documents", [RUSSIAN_SEED]),
+        ("text_has_no_control_characters", "paragraphs", None),  # the files holding that paragraph
+        ("paragraph_ids_unique", "paragraphs", []),  # a key: no file explains it
+        ("files_seen_are_in_source_files", "runs", []),  # the accounting
+    ],
+)
+def test_the_gate_blames_the_files_whose_rows_of_this_run_fail(
+    published: Path, tmp_path: Path, expectation: str, suite: str, blamed: list[str] | None
+) -> None:
+    """Run 1 loaded every seed, so its rows are the run's own: a fault in them is blamed on their files."""
+    from expectations.culprits import find_culprits
+
+    db = tmp_path / "w.duckdb"
+    shutil.copyfile(published, db)
+    if blamed is None:
+        blamed = [path for (path,) in query(db, HOLDING_MIN_PARAGRAPH)]
+        assert blamed
+    con = connect(db)
+    con.execute(INJECTED_FAULTS[expectation][0])
+    con.close()
+
+    culprits = find_culprits(db, 1, CONFIG, validate_warehouse(db, 1, CONFIG))
+
+    assert culprits == dict.fromkeys(sorted(blamed), f"quality gate: {suite}.{expectation}")
+    assert find_culprits(db, 2, CONFIG, validate_warehouse(db, 1, CONFIG)) == {}  # rows of an earlier run
