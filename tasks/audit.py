@@ -53,19 +53,18 @@ def audit_candidate(
     blame: Callable[[int, list[QualityResult]], dict[str, str]],
     restart: Callable[[], None],
     logger: logging.Logger | logging.LoggerAdapter,
-    max_rounds: int = MAX_ROUNDS,
 ) -> Audit:
     """Load and validate until no failed critical expectation blames a file not yet held back.
 
-    `load` builds a fresh candidate from the published warehouse and `plan`; `validate` checks it;
+    `load` loads the run, as `plan` says, into a candidate copy of the published warehouse; `validate` checks it;
     `blame` names the files of the run that explain its failures (source_path -> reason); `restart`
     throws the failed candidate away for a fresh copy of the published warehouse.
     """
     held: dict[str, str] = {}
-    for round_number in range(1, max_rounds + 1):
+    for round_number in range(1, MAX_ROUNDS + 1):
         run_id, counts = load(hold_back(plan, held))
         results = validate(run_id)
-        if not any(r.blocks_publishing for r in results) or round_number == max_rounds:
+        if not any(r.blocks_publishing for r in results) or round_number == MAX_ROUNDS:
             break
         culprits = {path: reason for path, reason in blame(run_id, results).items() if path not in held}
         if not culprits:
