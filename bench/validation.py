@@ -31,11 +31,11 @@ CREATE TEMP TABLE lines AS
 SELECT row_number() OVER () - 1 AS n, line FROM (SELECT unnest(?) AS line);
 INSERT INTO core.paragraphs
 SELECT md5(i::VARCHAR), 'Absatz ' || i || ': ' || l.line,
-       ['de', 'kk', 'ru'][1 + i % 3], length(l.line) + 10, 1
+       ['de', 'kk', 'ru'][1 + i % 3], length('Absatz ' || i || ': ' || l.line), 1
 FROM range($paragraphs) AS t(i) JOIN lines AS l ON l.n = i % (SELECT count(*) FROM lines);
 INSERT INTO core.documents
 SELECT 'doc' || d, $root, 'article_' || d || '.txt', md5(d::VARCHAR), 'utf-8', NULL, ['de', 'kk', 'ru'][1 + d % 3],
-       NULL, NULL, NULL, $per_document, $per_document, true, 1, NULL
+       NULL, NULL, NULL, $per_document, $per_document - CASE WHEN d % 6 = 0 THEN 1 ELSE 0 END, true, 1, NULL
 FROM range($documents) AS t(d);
 INSERT INTO core.document_paragraphs (document_id, position, paragraph_id, text_variant, is_repeat_in_document,
                                      is_duplicate_of_earlier_document, kept_document_id, kept_position)
@@ -44,7 +44,7 @@ SELECT 'doc' || d, p + 1, md5(CASE WHEN p = 9 AND d % 6 = 0 THEN (d * $per_docum
        NULL, p = 9 AND d % 6 = 0, false, 'doc' || d, CASE WHEN p = 9 AND d % 6 = 0 THEN 1 ELSE p + 1 END
 FROM range($documents) AS t(d), range($per_document) AS u(p);
 INSERT INTO core.source_files
-SELECT $root, 'article_' || d || '.txt', 1000, 0, md5(d::VARCHAR), 'utf-8', 'doc' || d, 'loaded', NULL, 1, 1
+SELECT $root, 'article_' || d || '.txt', 1000, 0, md5(d::VARCHAR), 'utf-8', 'doc' || d, 'loaded', NULL, 1, 1, NULL
 FROM range($documents) AS t(d);
 INSERT INTO core.runs (run_id, source_root, started_at, status, files_seen, files_loaded, files_unchanged,
                        files_quarantined, files_deleted)

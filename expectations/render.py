@@ -9,7 +9,13 @@ from typing import Any
 from expectations.report import short_json
 
 
-def quality_markdown(run_id: int, counts: Mapping[str, int], results: Iterable[Any], failure: str | None) -> str:
+def quality_markdown(
+    run_id: int,
+    counts: Mapping[str, int],
+    results: Iterable[Any],
+    failure: str | None,
+    held_back: Mapping[str, str] | None = None,
+) -> str:
     results = list(results)
     if failure:
         verdict = f"**Failed.** {failure}"
@@ -43,4 +49,7 @@ def quality_markdown(run_id: int, counts: Mapping[str, int], results: Iterable[A
             examples = json.loads(r.details).get("examples", [])
             lines.append(f"- `{r.suite}.{r.expectation}` ({r.severity}): {r.unexpected_count} unexpected")
             lines += [f"  - `{short_json(example)}`" for example in examples]
+    if held_back:
+        lines += ["", "## Files held back (quarantined) by the quality gate", ""]
+        lines += [f"- `{path}`: {reason}" for path, reason in held_back.items()]
     return "\n".join(lines) + "\n"

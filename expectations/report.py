@@ -17,6 +17,8 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from warehouse.runs import held_back_files
+
 HISTORY_RUNS = 30
 RUNS = f"""
 SELECT r.run_id, r.started_at, r.status, r.files_seen, r.files_loaded, r.files_quarantined,
@@ -31,6 +33,7 @@ RESULTS = """
 SELECT suite, expectation, severity, success, unexpected_count, observed_value, details
 FROM core.quality_results WHERE run_id = ? ORDER BY suite, expectation
 """
+HELD_BACK_SHOWN = 20
 LANGUAGES = "SELECT language, articles, paragraphs_read, paragraphs_unique, duplicate_ratio FROM language_summary"
 LARGEST_CLUSTERS = 5
 MEMBERS_SHOWN = 4
@@ -98,6 +101,7 @@ class Report:
     results: list[Result]
     languages: list[tuple]
     data_docs: Path | None
+    held_back: list[tuple[str, str]]  # (source_path, reason): the files the run's quality gate quarantined
     clusters: list[Cluster]  # the largest near-duplicate clusters
 
 
@@ -111,7 +115,8 @@ def load_report(con: duckdb.DuckDBPyConnection, run_id: int | None, data_docs: P
     results = [Result(*row) for row in con.execute(RESULTS, [chosen.run_id]).fetchall()]
     languages = con.execute(LANGUAGES).fetchall()
     clusters = [Cluster(*row) for row in con.execute(CLUSTERS).fetchall()]
-    return Report(runs, chosen, results, languages, data_docs if data_docs and data_docs.is_file() else None, clusters)
+    docs = data_docs if data_docs and data_docs.is_file() else None
+    return Report(runs, chosen, results, languages, docs, held_back_files(con, chosen.run_id), clusters)
 
 
 def suite_verdicts(results: list[Result]) -> list[tuple[str, int, int, int]]:
@@ -158,6 +163,10 @@ def render_terminal(report: Report) -> Group:
             Text.assemble((f"{r.severity} ", style), f"{r.suite}.{r.expectation}: {r.unexpected_count} unexpected")
         )
         parts += [Text(f"    {short_json(example)}", style="dim") for example in r.examples]
+    for path, reason in report.held_back[:HELD_BACK_SHOWN]:
+        parts.append(Text.assemble(("held back ", "bold yellow"), f"{path}: {reason}"))
+    if len(report.held_back) > HELD_BACK_SHOWN:
+        parts.append(Text(f"held back and {len(report.held_back) - HELD_BACK_SHOWN} more: the quarantine view"))
     parts.append(languages)
     if report.data_docs:
         parts.append(Text(f"Great Expectations Data Docs: {report.data_docs}"))
@@ -168,7 +177,8 @@ def render_html(report: Report) -> str:
     run = report.run
     failed = [r for r in report.results if not r.success]
     verdict = (
-        '<p class="verdict ok">Every critical expectation passed; the run was published.</p>'
+        '<p class="verdict ok">Every critical expectation passed; the run was published. '
+        f"{escape(run.message or '')}</p>"
         if run.status == "completed"
         else f'<p class="verdict bad">{escape(run.message or run.status)}</p>'
     )
@@ -183,6 +193,7 @@ def render_html(report: Report) -> str:
         + "</li>"
         for r in failed
     )
+    held_back = "".join(f"<li><code>{escape(path)}</code>: {escape(reason)}</li>" for path, reason in report.held_back)
     languages = "".join(
         f"<tr><td>{escape(lang)}</td><td>{a}</td><td>{n}</td><td>{u}</td><td>{ratio:.1%}</td></tr>"
         for lang, a, n, u, ratio in report.languages
@@ -217,6 +228,12 @@ def render_html(report: Report) -> str:
 <table><tr><th>suite</th><th>passed</th><th>failed (critical)</th><th>failed (warning)</th></tr>{suites}</table>
 <h2>Failing expectations</h2>
 {f"<ul class='failures'>{failures}</ul>" if failures else "<p>None.</p>"}
+<h2>Files held back by the quality gate</h2>
+{
+        f"<p>Quarantined: their rows failed a critical expectation; the rest was published.</p><ul>{held_back}</ul>"
+        if held_back
+        else "<p>None.</p>"
+    }
 <h2>Articles by language</h2>
 <table><tr><th>language</th><th>articles</th><th>paragraphs</th><th>unique</th><th>duplicate ratio</th></tr>
 {languages}</table>

@@ -1,17 +1,20 @@
 """The ingest flow:
 
     discover -> prepare (decode -> segment -> language -> fingerprint -> near signature) -> stage -> dedup
-             -> merge -> near_dedup -> index_search -> validate -> publish -> report
+             -> merge -> near_dedup -> index_search -> validate (-> hold back the files that fail it, load again)
+             -> publish -> report
 
 The flow only orchestrates. Every step is a task over a whole batch of files, so a run costs two
 tasks per batch however many files and paragraphs it reads. Batches are prepared side by side on
 the flow's task runner (threads, or a Dask cluster) and staged in order as they finish. The run writes a private
 candidate copy of the warehouse (warehouse/snapshot.py), validates it, and publishes it with one
-atomic rename only if every critical expectation passes; readers never wait for it.
+atomic rename only if every critical expectation passes; readers never wait for it. Files whose rows
+fail a critical expectation are quarantined and the rest loaded and validated again (tasks/audit.py).
 """
 
 import time
 from collections import Counter, deque
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,7 +26,9 @@ from prefect.runtime import flow_run
 from prefect.states import Failed, State
 
 from expectations.config import QualityConfig, data_docs_index
+from expectations.results import QualityResult
 from flows.settings import DEFAULT_FILE_MAX_BYTES, DEFAULT_MEMORY_LIMIT
+from tasks.audit import Audit, audit_candidate, blame
 from tasks.dedup import dedup
 from tasks.discover import NOTHING_READ, count_files, find_changes, has_work, plan_batches
 from tasks.fingerprint import NORMALIZATION_VERSION
@@ -82,22 +87,52 @@ def ingest_flow(
         try:
             limits = BatchLimits(file_max_bytes, paragraph_max_chars, near)
             timings: Counter[tuple[str, str]] = Counter()  # steps that end after merge recorded the counters
-            run_id, counts = load_candidate(
-                candidate, plan, deleted, source, languages, batch_files, limits, memory_limit, timings
-            )
             config = QualityConfig(languages=languages, paragraph_max_chars=paragraph_max_chars)
-            with timed(timings, "validate"):
-                results = validate(candidate, run_id, config, data_docs_index(db).parent)
-            failure = publish(db, candidate, run_id, results, timings)
+
+            def load(planned: pl.DataFrame) -> tuple[int, dict[str, int]]:
+                return load_candidate(
+                    candidate, planned, deleted, source, languages, batch_files, limits, memory_limit, timings
+                )
+
+            audit = audit_run(db, candidate, plan, load, config, timings)
+            run_id, counts, results = audit.run_id, audit.counts, audit.results
+            failure = publish(db, candidate, run_id, results, timings, audit.held_back)
         except BaseException as exc:
             record_failure(db, flow_run.id, root, started_at, f"{type(exc).__name__}: {exc}")
             raise
         finally:
             discard(candidate)
-    report(run_id, counts, results, failure)
+    report(run_id, counts, results, failure, audit.held_back)
     if failure:
         return Failed(message=failure)
     return counts | {"run_id": run_id}
+
+
+def audit_run(
+    db: Path,
+    candidate: Path,
+    plan: pl.DataFrame,
+    load: Callable[[pl.DataFrame], tuple[int, dict[str, int]]],
+    config: QualityConfig,
+    timings: Counter[tuple[str, str]],
+) -> Audit:
+    """Load and validate the candidate, holding back the files whose rows fail it (tasks/audit.py)."""
+
+    def check(run_id: int) -> list[QualityResult]:
+        with timed(timings, "validate"):
+            return validate(candidate, run_id, config, data_docs_index(db).parent)
+
+    audit = audit_candidate(
+        plan,
+        load,
+        check,
+        lambda run_id, results: blame(candidate, run_id, config, results),
+        lambda: open_candidate(db),
+        get_run_logger(),
+    )
+    if audit.held_back:
+        timings["audit", "files_held_back"] = len(audit.held_back)
+    return audit
 
 
 def load_candidate(

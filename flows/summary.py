@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from flows.settings import Settings
+from warehouse.runs import held_back_files
 
 LANGUAGE_SUMMARY = """
 SELECT language, articles, paragraphs_read, paragraphs_unique, repeats_in_document,
@@ -37,7 +38,8 @@ def summarize_run(con: duckdb.DuckDBPyConnection, settings: Settings, flow_run_i
     if run is None:
         return None
     quality = con.execute(QUALITY, [run[0]]).fetchall()
-    return summarize(settings, dict(zip(RUN_COLUMNS, run, strict=True)), elapsed, con, quality)
+    held_back = held_back_files(con, run[0])
+    return summarize(settings, dict(zip(RUN_COLUMNS, run, strict=True)), elapsed, con, quality, held_back)
 
 
 def summarize_unchanged(
@@ -67,6 +69,7 @@ def summarize(
     elapsed: float,
     con: duckdb.DuckDBPyConnection,
     quality: list[tuple[str, str, str, bool, int | None]],
+    held_back: list[tuple[str, str]],
 ) -> Group:
     c = run
     completed = c["status"] == "completed"
@@ -89,8 +92,11 @@ def summarize(
         Text(
             f"quality     {len(quality)} expectations, {len(quality) - len(failed)} passed"
             + ("" if completed else "; nothing was published")
+            + (f"; {len(held_back)} file(s) failed them and were held back" if held_back else "")
         )
     )
+    for path, reason in held_back[:QUARANTINE_SHOWN]:
+        lines.append(Text.assemble(("  held back ", "bold yellow"), f"{path}: {reason}"))
     for suite, expectation, severity, _, unexpected in failed:
         style = "bold red" if severity == "critical" else "yellow"
         lines.append(Text.assemble((f"  {severity} ", style), f"{suite}.{expectation}: {unexpected} unexpected"))

@@ -14,6 +14,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from expectations.results import QualityResult
+from tasks.audit import name_files
 from warehouse.connection import connect
 from warehouse.runs import (
     copy_run,
@@ -26,9 +27,15 @@ from warehouse.snapshot import discard, open_candidate, swap_in
 from warehouse.transaction import transaction
 
 MAX_NAMED_FAILURES = 5
+# A blocked run's hint: files that explain a failure are held back (tasks/audit.py), so what is left
+# comes from rows published earlier, or from no file at all.
+UNEXPLAINED = "no file read by this run explains it"
+SEE_REPORT = "`newsflow report` shows the failing rows"
 
 
-def gate_message(blocking: list[QualityResult]) -> str | None:
+def gate_message(blocking: list[QualityResult], held_back: Mapping[str, str]) -> str | None:
+    """Why the gate blocked the run, or None. `held_back`: the files the audit left out of the last
+    candidate (tasks/audit.py); it stopped with failures left, so that candidate is not published."""
     if not blocking:
         return None
     named = ", ".join(
@@ -36,7 +43,18 @@ def gate_message(blocking: list[QualityResult]) -> str | None:
         for r in blocking[:MAX_NAMED_FAILURES]
     )
     more = f" and {len(blocking) - MAX_NAMED_FAILURES} more" if len(blocking) > MAX_NAMED_FAILURES else ""
-    return f"quality gate: {len(blocking)} critical expectation(s) failed, nothing published: {named}{more}"
+    why = f"it still failed with {name_files(held_back)} held back" if held_back else UNEXPLAINED
+    return (
+        f"quality gate: {len(blocking)} critical expectation(s) failed, nothing published: {named}{more}; "
+        f"{why}: {SEE_REPORT}"
+    )
+
+
+def held_back_message(held_back: Mapping[str, str]) -> str | None:
+    """What a published run left out, for its `runs.message`."""
+    if not held_back:
+        return None
+    return f"quality gate: held back {name_files(held_back)}; published the rest"
 
 
 def publish_run(
@@ -45,18 +63,21 @@ def publish_run(
     run_id: int,
     results: list[QualityResult],
     timings: Mapping[tuple[str, str], int] | None = None,
+    held_back: Mapping[str, str] | None = None,
 ) -> str | None:
     """Publish the candidate or keep the last published state. Returns the failure message, if any.
 
-    `timings` are counters of the steps that ended after merge recorded the run's counters.
+    `timings` are counters of the steps that ended after merge recorded the run's counters;
+    `held_back` the files the gate quarantined (source_path -> reason), named in a published run's message.
     """
     blocking = [r for r in results if r.blocks_publishing]
-    message = gate_message(blocking)
+    failure = gate_message(blocking, held_back or {})
     con = connect(candidate)
     try:
         with transaction(con):
             record_quality(con, run_id, results)
             record_counters(con, run_id, timings or {})
+            message = failure or held_back_message(held_back or {})
             finish_run(con, run_id, "failed" if blocking else "completed", message)
         con.execute("CHECKPOINT")
     finally:
@@ -65,7 +86,7 @@ def publish_run(
         amend_published(db, lambda published: copy_run(published, candidate, run_id))
     else:
         swap_in(candidate, db)
-    return message
+    return failure
 
 
 def record_failure(db: Path, flow_run_id: str | None, source_root: str, started_at: datetime, message: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from prefect import task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
@@ -14,10 +16,16 @@ TABLE_KEY = "newsflow-quality-results"
 
 
 @task(name="report", cache_policy=NO_CACHE)
-def report(run_id: int, counts: dict[str, int], results: list[QualityResult], failure: str | None) -> None:
+def report(
+    run_id: int,
+    counts: dict[str, int],
+    results: list[QualityResult],
+    failure: str | None,
+    held_back: Mapping[str, str] | None = None,
+) -> None:
     create_markdown_artifact(
         key=MARKDOWN_KEY,
-        markdown=quality_markdown(run_id, counts, results, failure),
+        markdown=quality_markdown(run_id, counts, results, failure, held_back),
         description=f"newsflow run {run_id}: quality gate",
     )
     create_table_artifact(

@@ -35,6 +35,13 @@ RECORD_FAILED_RUN = """
 INSERT INTO core.runs (run_id, flow_run_id, source_root, started_at, finished_at, status, message)
 SELECT coalesce(max(run_id), 0) + 1, ?, ?, ?, current_timestamp, 'failed', ? FROM core.runs
 """
+# The quarantine reason of a file the quality gate held back, before the expectations it failed.
+HELD_BACK_REASON = "quality gate: "
+HELD_BACK = """
+SELECT source_path, reason FROM core.source_files
+WHERE last_changed_run = ? AND status = 'quarantined' AND starts_with(reason, ?)
+ORDER BY source_path
+"""
 RECORD_RESULT = "INSERT INTO core.quality_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 COPY_RUN = (
     "INSERT INTO core.runs SELECT * FROM candidate.core.runs WHERE run_id = ?",
@@ -91,3 +98,8 @@ def copy_run(con: duckdb.DuckDBPyConnection, candidate: Path, run_id: int) -> No
             con.execute(statement, [run_id])
     finally:
         con.execute("DETACH candidate")
+
+
+def held_back_files(con: duckdb.DuckDBPyConnection, run_id: int) -> list[tuple[str, str]]:
+    """(source_path, reason) of the files the quality gate of run `run_id` held back."""
+    return con.execute(HELD_BACK, [run_id, HELD_BACK_REASON]).fetchall()

@@ -93,6 +93,9 @@ def damage_published_text(db: Path, *texts: str) -> None:
     try:
         ids = [row[0] for row in con.execute("SELECT paragraph_id FROM core.paragraphs ORDER BY 1").fetchall()]
         for paragraph_id, text in zip(ids, texts, strict=False):
-            con.execute("UPDATE core.paragraphs SET text = ? WHERE paragraph_id = ?", [text, paragraph_id])
+            con.execute(
+                "UPDATE core.paragraphs SET text = ?, char_count = length(?) WHERE paragraph_id = ?",
+                [text, text, paragraph_id],
+            )
     finally:
         con.close()
