@@ -121,7 +121,7 @@ INJECTED_FAULTS: dict[str, tuple[str, dict[str, int]]] = {
     "paragraph_in_one_cluster": (
         "INSERT INTO core.near_clusters SELECT * REPLACE ('another' AS cluster_id) "
         "FROM core.near_clusters ORDER BY paragraph_id LIMIT 1",
-        {"paragraph_in_one_cluster": 2},
+        {"paragraph_in_one_cluster": 2, "near_kept_copy_in_cluster": 1},
     ),
     "clustered_occurrences_decided": (
         "UPDATE core.document_paragraphs SET near_kept_document_id = NULL WHERE near_kept_document_id IS NOT NULL",
@@ -300,7 +300,7 @@ def test_a_clean_run_passes_every_expectation_and_publishes_artifacts(articles: 
     db = tmp_path / "w.duckdb"
     ingest(articles, db)
     results = query(db, "SELECT suite, severity, success FROM quality_results WHERE run_id = 1")
-    assert len(results) == len(critical_names()) + 4  # four warnings
+    assert len(results) == len(critical_names()) + 5  # five warnings
     assert all(success for _, _, success in results)
     assert {suite for suite, _, _ in results} == {"documents", "paragraphs", "document_paragraphs", "runs", "history"}
     with get_client(sync_client=True) as client:
@@ -400,7 +400,7 @@ def test_the_summary_and_the_report_say_what_was_held_back(articles: Path, tmp_p
 
     assert run.returncode == 0, run.stderr
     assert "run 2 completed" in run.stdout
-    assert "23 expectations, 23 passed; 1 file(s) failed them and were held back" in run.stdout
+    assert "28 expectations, 28 passed; 1 file(s) failed them and were held back" in run.stdout
     assert f"held back bad.txt: {HELD_BACK}" in run.stdout
     html = tmp_path / "report.html"
     report = newsflow("report", "--db", str(db), "--html", str(html))
