@@ -302,7 +302,8 @@ def test_a_clean_run_passes_every_expectation_and_publishes_artifacts(articles: 
     results = query(db, "SELECT suite, severity, success FROM quality_results WHERE run_id = 1")
     assert len(results) == len(critical_names()) + 5  # five warnings
     assert all(success for _, _, success in results)
-    assert {suite for suite, _, _ in results} == {"documents", "paragraphs", "document_paragraphs", "runs", "history"}
+    suites = {"documents", "paragraphs", "document_paragraphs", "near_clusters", "runs", "history"}
+    assert {suite for suite, _, _ in results} == suites
     with get_client(sync_client=True) as client:
         markdown = client.read_latest_artifacts(key="newsflow-quality")  # type: ignore[call-arg]
     assert markdown
