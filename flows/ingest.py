@@ -20,23 +20,24 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
-from prefect.states import Failed, State
+from prefect.states import Cancelled, Failed, State
 
 from expectations.config import QualityConfig, data_docs_index
+from flows.cancel import cancellation, now_in, signals_cancel
 from flows.settings import DEFAULT_FILE_MAX_BYTES, DEFAULT_MEMORY_LIMIT
 from tasks.dedup import dedup
 from tasks.discover import NOTHING_READ, count_files, find_changes, has_work, plan_batches
 from tasks.index_search import index_search
 from tasks.merge import merge
 from tasks.prepare import BatchLimits, PreparedBatch, prepare, timed
-from tasks.publish import publish, record_failure
+from tasks.publish import publish, published_run, record_early_end
 from tasks.report import report
 from tasks.stage import stage, stage_deleted
 from tasks.validate import validate
 from warehouse.connection import connect
 from warehouse.lock import WriterLock
 from warehouse.runs import start_run
-from warehouse.snapshot import discard, open_candidate
+from warehouse.snapshot import candidate_path, discard, open_candidate
 from warehouse.sql_script import run_script
 
 # A batch holds at most this many bytes of files (and NEWSFLOW_BATCH_FILES files): memory stays
@@ -62,36 +63,68 @@ def ingest_flow(
 ) -> dict[str, int] | State:
     """Bring the warehouse at `db` up to date with the articles under `source`.
 
-    Returns the run's counts, or a Failed state naming the critical expectations that failed. A
-    folder with nothing new to read or delete is skipped: the counts say `skipped`, and the
-    warehouse file is not touched (it was validated when it was published).
+    Returns the run's counts, a Failed state naming the critical expectations that failed, or a
+    Cancelled state naming the signal and the step it stopped. A folder with nothing new to read or
+    delete is skipped: the counts say `skipped`, and the warehouse file is not touched (it was
+    validated when it was published).
     """
     root = str(source)
     started_at = datetime.now(UTC)
-    with WriterLock(db, wait=wait):
-        plan, deleted = discover(source, db)
-        if not has_work(plan, deleted):
-            return count_files(plan, NOTHING_READ, deleted) | {"skipped": 1}
-        candidate = open_candidate(db)
+    # The counts as far as the run got, recorded if it stops early; merge makes them complete.
+    progress: dict[str, int] = {}
+    # Under `newsflow run` the command holds the lock already; a deployment's run takes it here.
+    with signals_cancel(), WriterLock(db, wait=wait):
+        candidate = candidate_path(db)
         try:
+            now_in("discover")
+            plan, deleted = discover(source, db)
+            if not has_work(plan, deleted):
+                return count_files(plan, NOTHING_READ, deleted) | {"skipped": 1}
+            candidate = open_candidate(db)
             limits = BatchLimits(file_max_bytes, paragraph_max_chars)
             timings: Counter[tuple[str, str]] = Counter()  # steps that end after merge recorded the counters
             run_id, counts = load_candidate(
-                candidate, plan, deleted, source, languages, batch_files, limits, memory_limit, timings
+                candidate, plan, deleted, source, languages, batch_files, limits, memory_limit, timings, progress
             )
             config = QualityConfig(languages=languages, paragraph_max_chars=paragraph_max_chars)
+            now_in("validate")
+            get_run_logger().info("validating run %d", run_id)
             with timed(timings, "validate"):
                 results = validate(candidate, run_id, config, data_docs_index(db).parent)
+            now_in("publish")
+            get_run_logger().info("publishing run %d", run_id)
             failure = publish(db, candidate, run_id, results, timings)
+            now_in("report")
         except BaseException as exc:
-            record_failure(db, flow_run.id, root, started_at, f"{type(exc).__name__}: {exc}")
-            raise
+            discard(candidate)  # first: on a full disk, recording the run needs the room it took
+            return end_early(db, root, started_at, progress, exc)
         finally:
             discard(candidate)
     report(run_id, counts, results, failure)
     if failure:
         return Failed(message=failure)
     return counts | {"run_id": run_id}
+
+
+def end_early(db: Path, root: str, started_at: datetime, progress: dict[str, int], exc: BaseException) -> State:
+    """Record a run that a signal or an error stopped before its verdict, and return its final state
+    (or raise the error). The published warehouse holds the run's verdict already if the stop came
+    after publish swapped the candidate in; then that verdict stands."""
+    cancelled = cancellation()
+    published = published_run(db, flow_run.id)
+    if cancelled is None:
+        if published is None:
+            record_early_end(db, flow_run.id, root, started_at, "failed", failure_reason(exc), progress)
+        raise exc
+    if published is not None:
+        run_id, status = published
+        return Cancelled(message=f"run {run_id} {cancelled} after it was published ({status}); it stands")
+    run_id = record_early_end(db, flow_run.id, root, started_at, "cancelled", str(cancelled), progress)
+    return Cancelled(message=f"run {run_id} {cancelled}; the published warehouse is as it was")
+
+
+def failure_reason(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"
 
 
 def load_candidate(
@@ -104,8 +137,12 @@ def load_candidate(
     limits: BatchLimits,
     memory_limit: str,
     timings: Counter[tuple[str, str]],
+    progress: dict[str, int],
 ) -> tuple[int, dict[str, int]]:
-    """Stage every new or changed file, decide the duplicates and merge it all into the candidate."""
+    """Stage every new or changed file, decide the duplicates and merge it all into the candidate.
+
+    `progress` follows the run's counts as it goes, for the record of a run that stops early.
+    """
     logger = get_run_logger()
     root = str(source)
     con = connect(candidate, memory_limit=memory_limit)
@@ -115,9 +152,11 @@ def load_candidate(
         to_read = plan.filter(pl.col("action") == "read")
         counters: Counter[tuple[str, str]] = Counter()
         read_statuses = [NOTHING_READ]
+        progress.update(counts_so_far(plan, read_statuses, deleted))
         batches = deque(plan_batches(to_read, batch_files, BATCH_MAX_BYTES))
         total_bytes, done_bytes, started = max(to_read["size_bytes"].sum(), 1), 0, time.perf_counter()
         in_flight: deque[PrefectFuture[PreparedBatch]] = deque()
+        now_in("read")
         for number in range(1, len(batches) + 1):
             # Keep a few batches ahead of staging: the runner stays busy and memory stays bounded.
             while batches and len(in_flight) < BATCHES_IN_FLIGHT:
@@ -127,6 +166,8 @@ def load_candidate(
                 stage(con, prepared.outcomes, prepared.paragraphs, prepared.headers, prepared.document_languages)
             counters.update(count_batch(prepared))
             read_statuses.append(prepared.outcomes.select("source_path", "status"))
+            progress.update(counts_so_far(plan, read_statuses, deleted))
+            progress["paragraphs_read"] = counters["segment", "paragraphs"]
             done_bytes += prepared.outcomes["size_bytes"].fill_null(0).sum()
             logger.info(
                 "batch %d (%.0f%% of %.1f MB, %.1f MB/s): %d files, %d paragraphs",
@@ -135,17 +176,28 @@ def load_candidate(
                 prepared.paragraphs.height,
             )  # fmt: skip
         stage_deleted(con, deleted)
+        now_in("dedup")
         with timed(counters, "dedup"):
             counters.update({("dedup", key): value for key, value in dedup(con, root).items()})
         file_counts = count_files(plan, pl.concat(read_statuses), deleted)
+        now_in("merge")
         with timed(timings, "merge"):
             counts = merge(con, root, run_id, file_counts, counters)
+        progress.update(counts)
+        now_in("index")
         with timed(timings, "index_search"):
             timings["index_search", "paragraphs"] = index_search(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()
     return run_id, counts
+
+
+def counts_so_far(plan: pl.DataFrame, read_statuses: list[pl.DataFrame], deleted: pl.DataFrame) -> dict[str, int]:
+    """Files seen, and what became of those the run has dealt with so far (all but the unread)."""
+    statuses = pl.concat(read_statuses)
+    dealt_with = plan.filter((pl.col("action") != "read") | pl.col("source_path").is_in(statuses["source_path"]))
+    return count_files(dealt_with, statuses, deleted) | {"files_seen": plan.height}
 
 
 def count_batch(prepared: PreparedBatch) -> Counter[tuple[str, str]]:

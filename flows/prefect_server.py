@@ -62,6 +62,9 @@ class EmbeddedPrefectServer:
             env=os.environ
             | {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"},
             stdin=subprocess.DEVNULL,
+            # Its own session: Ctrl-C at the terminal signals newsflow, which still needs the server to
+            # record how the run ended; newsflow stops it last.
+            start_new_session=True,
             preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
         self.api_url = f"http://127.0.0.1:{port}/api"
