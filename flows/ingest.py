@@ -15,6 +15,7 @@ from collections import Counter, deque
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -34,10 +35,11 @@ from tasks.publish import publish, published_run, record_early_end
 from tasks.report import report
 from tasks.stage import stage, stage_deleted
 from tasks.validate import validate
-from warehouse.connection import connect
+from warehouse.connection import WarehouseError, connect
 from warehouse.lock import WriterLock
 from warehouse.runs import start_run
 from warehouse.snapshot import candidate_path, discard, open_candidate
+from warehouse.space import no_space_reason, out_of_space
 from warehouse.sql_script import run_script
 
 # A batch holds at most this many bytes of files (and NEWSFLOW_BATCH_FILES files): memory stays
@@ -106,25 +108,36 @@ def ingest_flow(
     return counts | {"run_id": run_id}
 
 
+class RunNotRecordedError(RuntimeError):
+    """A run stopped early and even its record could not be written (e.g. no room for the copy)."""
+
+
 def end_early(db: Path, root: str, started_at: datetime, progress: dict[str, int], exc: BaseException) -> State:
     """Record a run that a signal or an error stopped before its verdict, and return its final state
-    (or raise the error). The published warehouse holds the run's verdict already if the stop came
+    (or raise the error, if it is a bug). The published warehouse holds the run's verdict already if the stop came
     after publish swapped the candidate in; then that verdict stands."""
     cancelled = cancellation()
     published = published_run(db, flow_run.id)
-    if cancelled is None:
-        if published is None:
-            record_early_end(db, flow_run.id, root, started_at, "failed", failure_reason(exc), progress)
-        raise exc
     if published is not None:
+        if cancelled is None:
+            raise exc
         run_id, status = published
         return Cancelled(message=f"run {run_id} {cancelled} after it was published ({status}); it stands")
-    run_id = record_early_end(db, flow_run.id, root, started_at, "cancelled", str(cancelled), progress)
-    return Cancelled(message=f"run {run_id} {cancelled}; the published warehouse is as it was")
-
-
-def failure_reason(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"
+    full = cancelled is None and out_of_space(exc)
+    if cancelled is not None:
+        status, reason = "cancelled", str(cancelled)
+    else:
+        status, reason = "failed", no_space_reason(exc, db.parent) if full else f"{type(exc).__name__}: {exc}"
+    try:
+        run_id = record_early_end(db, flow_run.id, root, started_at, status, reason, progress)
+    except (WarehouseError, OSError, duckdb.Error) as unrecorded:
+        either = "no room to record the run either" if out_of_space(unrecorded) else f"not recorded: {unrecorded}"
+        raise RunNotRecordedError(f"{reason}; {either}") from exc
+    if cancelled is not None:
+        return Cancelled(message=f"run {run_id} {cancelled}; the published warehouse is as it was")
+    if full or isinstance(exc, WarehouseError):  # the user's to fix, and the reason says how: no traceback
+        return Failed(message=reason)
+    raise exc
 
 
 def load_candidate(

@@ -19,6 +19,7 @@ from flows.prefect_server import EmbeddedPrefectServer, PrefectServerError
 from flows.settings import Settings
 from flows.unchanged import CHECK_ERRORS, check_unchanged, unchanged_summary
 from warehouse.lock import WriterLock
+from warehouse.space import require_space
 
 INGEST_ERRORS = (*CHECK_ERRORS, PrefectServerError)
 
@@ -50,6 +51,8 @@ def run_newsflow(settings: Settings, *, wait: bool = False, on_wait: Callable[[s
             unchanged = check_unchanged(settings)  # without Prefect: most scheduled runs end here
             if unchanged is not None:
                 return unchanged
+            if settings.db.exists():
+                require_space(settings.db)  # the flow checks again as it copies; this fails before Prefect starts
             with EmbeddedPrefectServer() as server:  # boots on the other core while the flow imports
                 return run_ingest(settings, server, wait=wait)
         except RunCancelled:
@@ -73,8 +76,9 @@ def run_ingest(settings: Settings, server: EmbeddedPrefectServer, *, wait: bool 
     from flows.task_runner import task_runner
     from warehouse.connection import connect
 
-    # One line per batch is progress enough; one per task is noise.
-    logging.getLogger("prefect.task_runs").setLevel(logging.WARNING)
+    # One line per batch is progress enough; one per task is noise. A task's failure is the flow's to
+    # report, once: as the run's recorded reason, or with its traceback if it is a bug.
+    logging.getLogger("prefect.task_runs").setLevel(logging.CRITICAL)
     logging.getLogger("distributed").setLevel(logging.WARNING)
 
     server.wait_until_healthy()
