@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -84,6 +86,21 @@ class NewsflowRun:
     @property
     def lines_after_signal(self) -> list[str]:
         return [line for line in self.lines[self.signalled_at_line :] if line.strip()]
+
+
+@contextlib.contextmanager
+def lock_held_elsewhere(db: Path) -> Iterator[int]:
+    """Another process holds the writer lock of `db` for the block; yields its pid."""
+    hold = (
+        "import sys, time; from pathlib import Path; from warehouse.lock import WriterLock\n"
+        "with WriterLock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(120)"
+    )
+    with subprocess.Popen([sys.executable, "-c", hold, str(db)], cwd=REPO, stdout=subprocess.PIPE, text=True) as holder:
+        try:
+            assert holder.stdout.readline() == "held\n"
+            yield holder.pid
+        finally:
+            holder.kill()
 
 
 def gone(pid: int, timeout: float = 10) -> bool:

@@ -4,6 +4,7 @@ two seconds with one line naming the holder, or queues with --wait."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -12,7 +13,14 @@ import pytest
 
 from tests.corpus import REPO
 from tests.flows.helpers import ingest, query
-from tests.flows.processes import GERMAN_NEWS, NEWSFLOW, NewsflowRun, leftovers, needs_german_news
+from tests.flows.processes import (
+    GERMAN_NEWS,
+    NEWSFLOW,
+    NewsflowRun,
+    leftovers,
+    lock_held_elsewhere,
+    needs_german_news,
+)
 from warehouse.connection import WarehouseLockedError
 from warehouse.lock import WriterLock, lock_path
 
@@ -29,18 +37,8 @@ def test_the_holder_writes_its_name_and_removes_the_lock_when_done(tmp_path: Pat
 
 def test_another_process_holding_the_lock_is_named(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
-    with subprocess.Popen(
-        [str(NEWSFLOW.with_name("python")), "-c", "import sys, time; from pathlib import Path; "
-         "from warehouse.lock import WriterLock\nwith WriterLock(Path(sys.argv[1])):\n print('held', flush=True); "
-         "time.sleep(60)", str(db)],
-        cwd=REPO, stdout=subprocess.PIPE, text=True,
-    ) as holder:  # fmt: skip
-        try:
-            assert holder.stdout.readline() == "held\n"
-            with pytest.raises(WarehouseLockedError, match=rf"writing this warehouse \(pid {holder.pid}, started "):
-                WriterLock(db).__enter__()
-        finally:
-            holder.kill()
+    with lock_held_elsewhere(db) as holder, pytest.raises(WarehouseLockedError, match=rf"\(pid {holder}, started "):
+        WriterLock(db).__enter__()
 
 
 @pytest.mark.usefixtures("prefect_api")
@@ -97,3 +95,18 @@ def test_a_run_with_wait_says_whom_it_waits_for_and_then_finds_the_work_done(art
     assert "nothing changed since run 1" in second.output
     assert query(db, "SELECT run_id, status FROM runs") == [(1, "completed")]
     assert leftovers(db) == []
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_waiting_for_the_lock_ends_in_one_line_and_leaves_the_holder_alone(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    with lock_held_elsewhere(db) as holder:
+        waiting = NewsflowRun("--wait", "--db", str(db))
+        waiting.wait_for(f"waiting for the run that is writing the warehouse (pid {holder}, started ")
+        # Past the print, into the wait (a signal inside rich's print makes it print the line again).
+        time.sleep(0.5)
+        waiting.signal(signal.SIGINT, group=True)
+        assert waiting.finish() == 130, waiting.output
+        assert waiting.lines_after_signal == ["newsflow: cancelled by SIGINT during lock wait; nothing was written"]
+        assert lock_path(db).read_text().startswith(f"pid {holder}, ")  # still the holder's
+        assert not db.exists()
