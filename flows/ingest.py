@@ -7,7 +7,9 @@ The flow only orchestrates. Every step is a task over a whole batch of files, so
 tasks per batch however many files and paragraphs it reads. Batches are prepared side by side on
 the flow's task runner (threads, or a Dask cluster) and staged in order as they finish. The run writes a private
 candidate copy of the warehouse (warehouse/snapshot.py), validates it, and publishes it with one
-atomic rename only if every critical expectation passes; readers never wait for it.
+atomic rename only if every critical expectation passes; readers never wait for it. A run that
+an error or a signal (flows/cancel.py) stops before that discards its candidate first, then records
+itself as failed or cancelled, with the reason, the step and the counts it had reached.
 """
 
 import time
