@@ -51,7 +51,8 @@ def run(
 ) -> None:
     """Ingest the articles under SOURCE into the warehouse and print what the run did."""
     from flows.cancel import RunCancelled, signals_cancel
-    from flows.run import INGEST_ERRORS, RunCancelledError, RunFailedError, run_newsflow
+    from flows.run import RunCancelledError, RunFailedError, ingest_errors, run_newsflow
+    from warehouse.connection import WarehouseError
 
     def waiting(holder: str) -> None:
         err.print(f"newsflow: waiting for the run that is writing the warehouse ({holder})", highlight=False)
@@ -67,7 +68,9 @@ def run(
             if len(exc.args) > 1:
                 out.print(exc.args[1])
             raise fail(str(exc.args[0])) from None
-        except INGEST_ERRORS as exc:
+        except (SettingsError, WarehouseError) as exc:  # a locked warehouse: said before Polars loads
+            raise fail(str(exc)) from None
+        except ingest_errors() as exc:
             raise fail(str(exc)) from None
     out.print(summary)
 

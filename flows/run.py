@@ -17,11 +17,16 @@ from rich.console import Group
 from flows.cancel import RunCancelled, cancellation, now_in
 from flows.prefect_server import EmbeddedPrefectServer, PrefectServerError
 from flows.settings import Settings
-from flows.unchanged import CHECK_ERRORS, check_unchanged, unchanged_summary
 from warehouse.lock import WriterLock
 from warehouse.space import require_space
 
-INGEST_ERRORS = (*CHECK_ERRORS, PrefectServerError)
+
+def ingest_errors() -> tuple[type[Exception], ...]:
+    """What a run can fail with that is the user's to fix; imported only when one happens, so that a
+    run that finds the warehouse locked says so before Polars and the language models load."""
+    from flows.unchanged import CHECK_ERRORS
+
+    return (*CHECK_ERRORS, PrefectServerError)
 
 
 class RunFailedError(Exception):
@@ -48,6 +53,8 @@ def run_newsflow(settings: Settings, *, wait: bool = False, on_wait: Callable[[s
         now_in("startup")
         started_at = datetime.now(UTC)
         try:
+            from flows.unchanged import check_unchanged
+
             unchanged = check_unchanged(settings)  # without Prefect: most scheduled runs end here
             if unchanged is not None:
                 return unchanged
@@ -74,6 +81,7 @@ def run_ingest(settings: Settings, server: EmbeddedPrefectServer, *, wait: bool 
     from flows.ingest import ingest_flow
     from flows.summary import summarize_run
     from flows.task_runner import task_runner
+    from flows.unchanged import unchanged_summary
     from warehouse.connection import connect
 
     # One line per batch is progress enough; one per task is noise. A task's failure is the flow's to
