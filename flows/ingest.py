@@ -167,21 +167,28 @@ def load_candidate(
         to_read = plan.filter(pl.col("action") == "read")
         counters: Counter[tuple[str, str]] = Counter()
         read_statuses = [NOTHING_READ]
-        progress.update(counts_so_far(plan, read_statuses, deleted))
+        # Until a file is read, what becomes of it is unknown: a run stopped midway counts only those read.
+        progress.update(count_files(plan.filter(pl.col("action") != "read"), NOTHING_READ, deleted))
+        progress["files_seen"] = plan.height
         batches = deque(plan_batches(to_read, batch_files, BATCH_MAX_BYTES))
         total_bytes, done_bytes, started = max(to_read["size_bytes"].sum(), 1), 0, time.perf_counter()
-        in_flight: deque[PrefectFuture[PreparedBatch]] = deque()
+        in_flight: deque[tuple[pl.DataFrame, PrefectFuture[PreparedBatch]]] = deque()
         now_in("read")
         for number in range(1, len(batches) + 1):
             # Keep a few batches ahead of staging: the runner stays busy and memory stays bounded.
             while batches and len(in_flight) < BATCHES_IN_FLIGHT:
-                in_flight.append(prepare.submit(batches.popleft(), source, languages, limits))
-            prepared = in_flight.popleft().result()
+                batch = batches.popleft()
+                in_flight.append((batch, prepare.submit(batch, source, languages, limits)))
+            batch, future = in_flight.popleft()
+            prepared = future.result()
             with timed(counters, "stage"):
                 stage(con, prepared.outcomes, prepared.paragraphs, prepared.headers, prepared.document_languages)
             counters.update(count_batch(prepared))
-            read_statuses.append(prepared.outcomes.select("source_path", "status"))
-            progress.update(counts_so_far(plan, read_statuses, deleted))
+            statuses = prepared.outcomes.select("source_path", "status")
+            read_statuses.append(statuses)
+            batch_counts = count_files(batch, statuses, deleted.clear())
+            for outcome in ("files_loaded", "files_unchanged", "files_quarantined"):
+                progress[outcome] += batch_counts[outcome]
             progress["paragraphs_read"] = counters["segment", "paragraphs"]
             done_bytes += prepared.outcomes["size_bytes"].fill_null(0).sum()
             logger.info(
@@ -206,13 +213,6 @@ def load_candidate(
     finally:
         con.close()
     return run_id, counts
-
-
-def counts_so_far(plan: pl.DataFrame, read_statuses: list[pl.DataFrame], deleted: pl.DataFrame) -> dict[str, int]:
-    """Files seen, and what became of those the run has dealt with so far (all but the unread)."""
-    statuses = pl.concat(read_statuses)
-    dealt_with = plan.filter((pl.col("action") != "read") | pl.col("source_path").is_in(statuses["source_path"]))
-    return count_files(dealt_with, statuses, deleted) | {"files_seen": plan.height}
 
 
 def count_batch(prepared: PreparedBatch) -> Counter[tuple[str, str]]:
