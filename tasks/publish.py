@@ -103,9 +103,6 @@ def amend_published(db: Path, write: Callable[[duckdb.DuckDBPyConnection], T]) -
     return written
 
 
-publish = task(name="publish", cache_policy=NO_CACHE)(publish_run)
-
-
 def published_run(db: Path, flow_run_id: str) -> tuple[int, str] | None:
     """The run id and status under which a flow run reached the published warehouse, if it did yet."""
     if not db.exists():
@@ -115,3 +112,6 @@ def published_run(db: Path, flow_run_id: str) -> tuple[int, str] | None:
         return run_of_flow_run(con, flow_run_id)
     finally:
         con.close()
+
+
+publish = task(name="publish", cache_policy=NO_CACHE)(publish_run)
