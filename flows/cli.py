@@ -34,9 +34,9 @@ DbOption = Annotated[
 FORMATS = ("table", "csv", "json")
 
 
-def fail(message: str) -> typer.Exit:
+def fail(message: str, code: int = 1) -> typer.Exit:
     err.print(f"[bold red]newsflow:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(code=1)
+    return typer.Exit(code=code)
 
 
 @app.command()
@@ -50,28 +50,27 @@ def run(
     ] = False,
 ) -> None:
     """Ingest the articles under SOURCE into the warehouse and print what the run did."""
-    from flows.unchanged import CHECK_ERRORS, check_unchanged
+    from flows.cancel import RunCancelled, signals_cancel
+    from flows.run import RunCancelledError, RunFailedError, ingest_errors, run_newsflow
+    from warehouse.connection import WarehouseError
 
-    try:
-        settings = Settings.load(db=db, source=source)
-        unchanged = check_unchanged(settings, wait=wait)  # without Prefect: most scheduled runs end here
-    except CHECK_ERRORS as exc:
-        raise fail(str(exc)) from None
-    if unchanged is not None:
-        out.print(unchanged)
-        return
-    from flows.prefect_server import EmbeddedPrefectServer
+    def waiting(holder: str) -> None:
+        err.print(f"newsflow: waiting for the run that is writing the warehouse ({holder})", highlight=False)
 
-    with EmbeddedPrefectServer() as server:  # boots on the other core while the imports below run
-        from flows.run import INGEST_ERRORS, RunFailedError, run_ingest
-
+    with signals_cancel():
         try:
-            summary = run_ingest(settings, server, wait=wait)
+            summary = run_newsflow(Settings.load(db=db, source=source), wait=wait, on_wait=waiting)
+        except RunCancelledError as exc:
+            raise fail(str(exc), exc.exit_code) from None
+        except RunCancelled as exc:  # before it held the writer lock
+            raise fail(f"{exc}; nothing was written", exc.exit_code) from None
         except RunFailedError as exc:
             if len(exc.args) > 1:
                 out.print(exc.args[1])
             raise fail(str(exc.args[0])) from None
-        except INGEST_ERRORS as exc:
+        except (SettingsError, WarehouseError) as exc:  # a locked warehouse: said before Polars loads
+            raise fail(str(exc)) from None
+        except ingest_errors() as exc:
             raise fail(str(exc)) from None
     out.print(summary)
 

@@ -13,17 +13,30 @@ import os
 import shutil
 from pathlib import Path
 
+from warehouse.connection import WarehouseError
+from warehouse.space import NoSpaceError, out_of_space, require_space
+
 
 def candidate_path(db: Path, purpose: str = "candidate") -> Path:
     return db.with_name(f"{db.name}.{purpose}")
 
 
 def open_candidate(db: Path, purpose: str = "candidate") -> Path:
-    """A fresh private copy of the published warehouse (none if nothing is published yet)."""
+    """A fresh private copy of the published warehouse (none if nothing is published yet).
+
+    Fails with `NoSpaceError` before copying if the disk has no room for the copy; a copy that fails
+    halfway is removed."""
     candidate = candidate_path(db, purpose)
     discard(candidate)
     if db.exists():
-        shutil.copyfile(db, candidate)
+        require_space(db)
+        try:
+            shutil.copyfile(db, candidate)
+        except OSError as exc:
+            discard(candidate)
+            if out_of_space(exc):
+                raise NoSpaceError(f"{candidate}: no space left on device while copying the warehouse") from exc
+            raise WarehouseError(f"{candidate}: cannot copy the warehouse ({exc.strerror})") from exc
     return candidate
 
 
