@@ -23,7 +23,7 @@ from prefect.runtime import flow_run
 from prefect.states import Failed, State
 
 from expectations.config import QualityConfig, data_docs_index
-from flows.settings import DEFAULT_FILE_MAX_BYTES, DEFAULT_MEMORY_LIMIT
+from flows.settings import DEFAULT_FILE_MAX_BYTES, DEFAULT_KEEP_PREVIOUS, DEFAULT_MEMORY_LIMIT
 from tasks.dedup import dedup
 from tasks.discover import NOTHING_READ, count_files, find_changes, has_work, plan_batches
 from tasks.index_search import index_search
@@ -33,7 +33,7 @@ from tasks.publish import publish, record_failure
 from tasks.report import report
 from tasks.stage import stage, stage_deleted
 from tasks.validate import validate
-from warehouse.connection import connect
+from warehouse.connection import connect, verify_every_block
 from warehouse.lock import WriterLock
 from warehouse.runs import start_run
 from warehouse.snapshot import discard, open_candidate
@@ -59,6 +59,7 @@ def ingest_flow(
     file_max_bytes: int = DEFAULT_FILE_MAX_BYTES,
     wait: bool = False,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    keep_previous: int = DEFAULT_KEEP_PREVIOUS,
 ) -> dict[str, int] | State:
     """Bring the warehouse at `db` up to date with the articles under `source`.
 
@@ -72,6 +73,8 @@ def ingest_flow(
         plan, deleted = discover(source, db)
         if not has_work(plan, deleted):
             return count_files(plan, NOTHING_READ, deleted) | {"skipped": 1}
+        if db.exists():  # a damaged file is refused whole, never copied into a candidate and published
+            verify_every_block(db)
         candidate = open_candidate(db)
         try:
             limits = BatchLimits(file_max_bytes, paragraph_max_chars)
@@ -82,7 +85,7 @@ def ingest_flow(
             config = QualityConfig(languages=languages, paragraph_max_chars=paragraph_max_chars)
             with timed(timings, "validate"):
                 results = validate(candidate, run_id, config, data_docs_index(db).parent)
-            failure = publish(db, candidate, run_id, results, timings)
+            failure = publish(db, candidate, run_id, results, timings, keep_previous)
         except BaseException as exc:
             record_failure(db, flow_run.id, root, started_at, f"{type(exc).__name__}: {exc}")
             raise

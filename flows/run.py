@@ -36,7 +36,8 @@ def run_ingest(settings: Settings, server: EmbeddedPrefectServer, *, wait: bool 
     flow = ingest_flow.with_options(task_runner=task_runner(settings.dask_address))
     state = flow(
         settings.source, settings.db, settings.languages, settings.batch_files,
-        settings.paragraph_max_chars, settings.file_max_bytes, wait, settings.memory_limit, return_state=True,
+        settings.paragraph_max_chars, settings.file_max_bytes, wait, settings.memory_limit, settings.keep_previous,
+        return_state=True,
     )  # fmt: skip
     elapsed = time.perf_counter() - started
     failed_early = RunFailedError(state.message or "the run failed before it recorded anything")

@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 from datetime import UTC, datetime
 
+import duckdb
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
 from expectations.config import data_docs_index, quality_folder
 from flows.settings import Settings
-from warehouse.connection import WarehouseError, connect
+from warehouse.integrity import read_every_block
 
 DEPLOYMENT = "newsflow-ingest"
 LAST_RUNS = """
@@ -54,6 +55,7 @@ def serve_ingest(settings: Settings, cron: str | None, interval: int | None, wai
             "file_max_bytes": settings.file_max_bytes,
             "wait": wait,
             "memory_limit": settings.memory_limit,
+            "keep_previous": settings.keep_previous,
         },
         description=f"Ingest {settings.source} into {settings.db}",
     )
@@ -94,18 +96,15 @@ def next_scheduled_run() -> str:
     return f"{when:%Y-%m-%d %H:%M:%S %Z} (in {minutes:.0f} min), deployment {DEPLOYMENT!r}"
 
 
-def status(settings: Settings) -> Group:
+def status(settings: Settings, con: duckdb.DuckDBPyConnection | None) -> Group:
+    """What `newsflow status` prints, from the published warehouse on `con` (None: nothing published yet)."""
     lines: list = []
-    try:
-        con = connect(settings.db, read_only=True)
-    except WarehouseError as exc:
-        lines.append(Text(str(exc), style="yellow"))
+    if con is None:
+        lines.append(Text(f"{settings.db}: no warehouse here yet; run `newsflow run` to build it", style="yellow"))
         rows = []
     else:
-        try:
-            rows = con.execute(LAST_RUNS).fetchall()
-        finally:
-            con.close()
+        read_every_block(con)  # damage anywhere fails the status, not only in the rows it shows
+        rows = con.execute(LAST_RUNS).fetchall()
     table = Table(title="last runs", title_justify="left")
     for header in ("run", "started", "took", "status", "files", "loaded", "quar.", "paras"):
         table.add_column(header, justify="left" if header in ("started", "status") else "right")

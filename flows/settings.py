@@ -19,6 +19,10 @@ DEFAULT_FILE_MAX_BYTES = 32 * 2**20
 # DuckDB's own default is 80% of the machine's memory; the run's joins, windows and full-text
 # indexing spill to disk beyond this instead (bench/README.md: peak RSS at 1 GB of articles).
 DEFAULT_MEMORY_LIMIT = "1GB"
+# Published versions kept beside the warehouse for `newsflow rollback` (`<db>.previous`, `.previous.2`, ...).
+# Each is a hard link to a file the publish replaced, so it costs no copy, but it does hold that
+# file's disk space.
+DEFAULT_KEEP_PREVIOUS = 1
 MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 
 
@@ -52,6 +56,7 @@ class Settings:
     file_max_bytes: int
     memory_limit: str = DEFAULT_MEMORY_LIMIT  # of DuckDB while a run writes
     dask_address: str | None = None  # flows/task_runner.py
+    keep_previous: int = DEFAULT_KEEP_PREVIOUS
 
     @classmethod
     def load(cls, db: Path | None = None, source: Path | None = None) -> Settings:
@@ -68,6 +73,7 @@ class Settings:
             file_max_bytes=_positive(env, "NEWSFLOW_FILE_MAX_BYTES", DEFAULT_FILE_MAX_BYTES),
             memory_limit=_memory_limit(env),
             dask_address=env.get("NEWSFLOW_DASK_ADDRESS") or None,
+            keep_previous=_count(env, "NEWSFLOW_KEEP_PREVIOUS", DEFAULT_KEEP_PREVIOUS),
         )
 
 
@@ -75,6 +81,13 @@ def _positive(env: os._Environ[str], name: str, default: int) -> int:
     value = env.get(name, str(default))
     if not value.isdigit() or int(value) < 1:
         raise SettingsError(f"{name}={value!r}: use a whole number, at least 1")
+    return int(value)
+
+
+def _count(env: os._Environ[str], name: str, default: int) -> int:
+    value = env.get(name, str(default))
+    if not value.isdigit():
+        raise SettingsError(f"{name}={value!r}: use a whole number, 0 or more")
     return int(value)
 
 

@@ -14,7 +14,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from expectations.results import QualityResult
-from warehouse.connection import connect
+from warehouse.connection import connect, verify_every_block
 from warehouse.runs import (
     copy_run,
     finish_run,
@@ -45,10 +45,12 @@ def publish_run(
     run_id: int,
     results: list[QualityResult],
     timings: Mapping[tuple[str, str], int] | None = None,
+    keep_previous: int = 0,
 ) -> str | None:
     """Publish the candidate or keep the last published state. Returns the failure message, if any.
 
-    `timings` are counters of the steps that ended after merge recorded the run's counters.
+    `timings` are counters of the steps that ended after merge recorded the run's counters; the
+    file a publish replaces is kept for `newsflow rollback`, up to `keep_previous` versions.
     """
     blocking = [r for r in results if r.blocks_publishing]
     message = gate_message(blocking)
@@ -64,7 +66,7 @@ def publish_run(
     if blocking:  # the caller, which made the candidate, discards it
         amend_published(db, lambda published: copy_run(published, candidate, run_id))
     else:
-        swap_in(candidate, db)
+        swap_in(candidate, db, keep_previous)
     return message
 
 
@@ -74,7 +76,12 @@ def record_failure(db: Path, flow_run_id: str | None, source_root: str, started_
 
 
 def amend_published(db: Path, write: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
-    """Add rows to the published warehouse the same way a run does: copy, write, swap."""
+    """Add rows to the published warehouse the same way a run does: copy, write, swap.
+
+    Never to a damaged file: that raises CorruptWarehouseError and leaves the file as it was.
+    """
+    if db.exists():
+        verify_every_block(db)
     candidate = open_candidate(db, "amend")
     try:
         con = connect(candidate)
