@@ -118,7 +118,7 @@ def report(
 
     settings = load_settings(db)
     try:
-        data = reading(settings.db, lambda con: load_report(con, run_id, data_docs_index(settings.db)))
+        data = reading(settings.db, lambda con: load_report(con, run_id, data_docs_index(settings.db)), whole=True)
     except ReportError as exc:
         raise fail(str(exc)) from None
     out.print(render_terminal(data))
@@ -157,7 +157,7 @@ def status(db: DbOption = None) -> None:
     from flows.serve import status as warehouse_status
 
     settings = load_settings(db)
-    out.print(reading(settings.db, lambda con: warehouse_status(settings, con), missing_ok=True))
+    out.print(reading(settings.db, lambda con: warehouse_status(settings, con), missing_ok=True, whole=True))
 
 
 @app.command()
@@ -187,13 +187,18 @@ def read(db: Path | None, output: str, ask: Callable[[duckdb.DuckDBPyConnection]
     return reading(load_settings(db).db, ask)
 
 
-def reading(db: Path, ask: Callable[[duckdb.DuckDBPyConnection], T], *, missing_ok: bool = False) -> T:
+def reading(
+    db: Path, ask: Callable[[duckdb.DuckDBPyConnection], T], *, missing_ok: bool = False, whole: bool = False
+) -> T:
     """`ask` of the published warehouse at `db`, on a reader connection (warehouse/connection.py
     connect_reader); every failure the user can fix becomes one line. With `missing_ok`, `ask`
-    gets None when nothing is published yet."""
+    gets None when nothing is published yet. With `whole`, every block is read first, so damage
+    anywhere fails the command, not only damage in what `ask` reads (status and report vouch for
+    the whole warehouse; 0.4-0.8 s per 570 MB here)."""
     import duckdb
 
     from warehouse.connection import WarehouseMissingError, connect_reader, corruption
+    from warehouse.integrity import read_every_block
     from warehouse.user_sql import QueryRefusedError
 
     try:
@@ -204,6 +209,8 @@ def reading(db: Path, ask: Callable[[duckdb.DuckDBPyConnection], T], *, missing_
                 raise
             return ask(None)
         try:
+            if whole:
+                read_every_block(con)
             return ask(con)
         except duckdb.Error as exc:  # damage shows when a query reads the damaged block
             raise corruption(db, exc) or exc from None
