@@ -30,7 +30,12 @@ class WarehouseMissingError(WarehouseError):
 
 
 class CorruptWarehouseError(WarehouseError):
-    """The file is damaged, or not a newsflow warehouse; the message names it and says what it is."""
+    """The file is damaged, or not a newsflow warehouse; the message names it and says what it is.
+
+    `what` is that, without the advice (e.g. "is truncated: it ends before its last block").
+    """
+
+    what: str = "is damaged"
 
 
 # Extensions are never installed or loaded: nothing is downloaded at run time.
@@ -82,9 +87,10 @@ def open_published(path: Path, config: dict[str, Any]) -> duckdb.DuckDBPyConnect
         raise corruption(path, exc) or WarehouseError(f"{path}: cannot read the warehouse ({exc})") from exc
     if not newsflow:
         con.close()
-        raise CorruptWarehouseError(
-            f"{path} is a DuckDB database without newsflow's tables, not a newsflow warehouse; "
-            "choose another --db, or move the file aside to build a new warehouse there"
+        raise corrupt(
+            path,
+            "is a DuckDB database without newsflow's tables, not a newsflow warehouse",
+            "choose another --db, or move the file aside to build a new warehouse there",
         )
     return con
 
@@ -109,8 +115,10 @@ def corruption(path: Path, exc: duckdb.Error) -> CorruptWarehouseError | None:
     return None if meaning is None else corrupt(path, meaning)
 
 
-def corrupt(path: Path, what: str) -> CorruptWarehouseError:
-    return CorruptWarehouseError(f"{path} {what}; {RECOVERY}")
+def corrupt(path: Path, what: str, advice: str = RECOVERY) -> CorruptWarehouseError:
+    error = CorruptWarehouseError(f"{path} {what}; {advice}")
+    error.what = what
+    return error
 
 
 def verify_every_block(path: Path) -> None:

@@ -4,7 +4,8 @@ DuckDB lets one process write a file, and a reader holding the file blocks that 
 never write the published file: they copy it to `<db>.candidate`, load, validate, and replace the
 published file with one atomic rename. Readers open the published file read-only and always see
 the last published state; a run never waits for them, and a killed run leaves only a candidate
-that the next run throws away.
+that the next run throws away. The file a publish replaces is kept as `<db>.previous` (and older
+ones as `.previous.2` ...), which `newsflow rollback` puts back.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import os
 import shutil
 from pathlib import Path
 
-from warehouse.connection import WarehouseError, connect, verify_every_block
+from warehouse.connection import CorruptWarehouseError, WarehouseError, connect, corrupt, verify_every_block
 from warehouse.lock import WriterLock
 from warehouse.runs import last_completed_run
 
@@ -78,7 +79,10 @@ def roll_back(db: Path) -> str:
                 f"{db}: no previous version to restore ({previous.name} does not exist); "
                 "a run keeps one when it publishes (NEWSFLOW_KEEP_PREVIOUS)"
             )
-        verify_every_block(previous)
+        try:
+            verify_every_block(previous)
+        except CorruptWarehouseError as exc:
+            raise corrupt(previous, exc.what, f"nothing was restored: {db.name} is as it was") from exc
         con = connect(previous, read_only=True)
         try:
             run = last_completed_run(con)
