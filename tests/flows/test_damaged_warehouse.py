@@ -172,3 +172,9 @@ def test_rollback_puts_the_previous_version_back(built: Path, tmp_path: Path) ->
 
 def files_line(summary: str) -> str:
     return " ".join(next(line for line in summary.splitlines() if line.startswith("files")).split()[:12])
+
+
+def test_a_bad_keep_previous_setting_is_one_line(tmp_path: Path) -> None:
+    env = os.environ | {"NEWSFLOW_KEEP_PREVIOUS": "all"}
+    result = newsflow("rollback", "--db", str(tmp_path / "w.duckdb"), env=env)
+    assert_one_line_error(result, "NEWSFLOW_KEEP_PREVIOUS='all'", "0 or more")
