@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
+from pathlib import Path
 
 import duckdb
 from rich.console import Group
@@ -12,6 +13,7 @@ from rich.text import Text
 
 from expectations.config import data_docs_index, quality_folder
 from flows.settings import Settings
+from warehouse.snapshot import previous_versions
 
 DEPLOYMENT = "newsflow-ingest"
 LAST_RUNS = """
@@ -95,6 +97,16 @@ def next_scheduled_run() -> str:
     return f"{when:%Y-%m-%d %H:%M:%S %Z} (in {minutes:.0f} min), deployment {DEPLOYMENT!r}"
 
 
+def kept_versions(db: Path) -> str:
+    kept = previous_versions(db)
+    if not kept:
+        return "none kept, nothing to roll back to (NEWSFLOW_KEEP_PREVIOUS)"
+    names = ", ".join(
+        f"{path.name} (published {datetime.fromtimestamp(path.stat().st_mtime, UTC):%Y-%m-%d %H:%M})" for path in kept
+    )
+    return f"{names}; `newsflow rollback` restores the first"
+
+
 def status(settings: Settings, con: duckdb.DuckDBPyConnection | None) -> Group:
     """What `newsflow status` prints, from the published warehouse on `con` (None: nothing published yet)."""
     lines: list = []
@@ -120,6 +132,7 @@ def status(settings: Settings, con: duckdb.DuckDBPyConnection | None) -> Group:
     lines += [
         Text(f"next run     {next_scheduled_run()}"),
         Text(f"warehouse    {settings.db}"),
+        Text(f"previous     {kept_versions(settings.db)}"),
         Text(f"reports      newsflow report --html {quality_folder(settings.db) / 'report.html'}"),
         Text(f"data docs    {data_docs_index(settings.db)}"),
     ]

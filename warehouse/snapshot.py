@@ -52,6 +52,14 @@ def previous_path(db: Path, age: int = 1) -> Path:
     return db.with_name(f"{db.name}.previous" + (f".{age}" if age > 1 else ""))
 
 
+def previous_versions(db: Path) -> list[Path]:
+    """The kept versions of the warehouse, newest first."""
+    kept = []
+    while (path := previous_path(db, len(kept) + 1)).exists():
+        kept.append(path)
+    return kept
+
+
 def keep(db: Path, count: int) -> None:
     """Make the published file the newest of `count` previous versions, dropping the oldest.
 

@@ -150,6 +150,7 @@ def test_rollback_puts_the_previous_version_back(built: Path, tmp_path: Path) ->
     assert run_2.returncode == 0, run_2.stderr
     previous = previous_path(db)
     assert previous.read_bytes() == built.read_bytes()  # what run 2 replaced
+    assert "news.duckdb.previous (published" in newsflow("status", "--db", str(db)).stdout.replace("\n", " ")
     truncated(previous, db)  # run 2's file, damaged after it was published
 
     assert_one_line_error(newsflow("status", "--db", str(db)), str(db), "is truncated")
