@@ -70,11 +70,19 @@ def keep(db: Path, count: int) -> None:
         if previous_path(db, age - 1).exists():
             previous_path(db, age - 1).replace(previous_path(db, age))
     previous_path(db).unlink(missing_ok=True)
-    os.link(db, previous_path(db))
+    link_or_copy(db, previous_path(db))
     age = count + 1
     while previous_path(db, age).exists():  # the setting was lowered since they were kept
         previous_path(db, age).unlink()
         age += 1
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """A second name for `source`; a copy only where the file system has no hard links (FAT, some mounts)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def roll_back(db: Path) -> str:
@@ -101,7 +109,7 @@ def roll_back(db: Path) -> str:
         rolled_back = db.with_name(f"{db.name}.rolled-back")
         if db.exists():
             rolled_back.unlink(missing_ok=True)
-            os.link(db, rolled_back)
+            link_or_copy(db, rolled_back)
         previous.replace(db)
         age = 2
         while previous_path(db, age).exists():
