@@ -30,7 +30,7 @@ from prefect.states import Cancelled, Failed, State
 from expectations.config import QualityConfig, data_docs_index
 from expectations.results import QualityResult
 from flows.cancel import cancellation, now_in, signals_cancel
-from flows.settings import DEFAULT_FILE_MAX_BYTES, DEFAULT_MEMORY_LIMIT
+from flows.settings import DEFAULT_FILE_MAX_BYTES, DEFAULT_KEEP_PREVIOUS, DEFAULT_MEMORY_LIMIT
 from tasks.audit import Audit, audit_candidate, blame
 from tasks.dedup import dedup
 from tasks.discover import NOTHING_READ, count_files, find_changes, has_work, plan_batches
@@ -41,7 +41,7 @@ from tasks.publish import publish, published_run, record_early_end
 from tasks.report import report
 from tasks.stage import stage, stage_deleted
 from tasks.validate import validate
-from warehouse.connection import WarehouseError, connect
+from warehouse.connection import WarehouseError, connect, verify_every_block
 from warehouse.lock import WriterLock
 from warehouse.runs import start_run
 from warehouse.snapshot import candidate_path, discard, open_candidate
@@ -69,6 +69,7 @@ def ingest_flow(
     wait: bool = False,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
     follow_symlinks_outside: bool = False,
+    keep_previous: int = DEFAULT_KEEP_PREVIOUS,
 ) -> dict[str, int] | State:
     """Bring the warehouse at `db` up to date with the articles under `source`.
 
@@ -89,6 +90,8 @@ def ingest_flow(
             plan, deleted = discover(source, db, follow_symlinks_outside)
             if not has_work(plan, deleted):
                 return count_files(plan, NOTHING_READ, deleted) | {"skipped": 1}
+            if db.exists():  # a damaged file is refused whole, never copied into a candidate and published
+                verify_every_block(db)
             candidate = open_candidate(db)
             limits = BatchLimits(file_max_bytes, paragraph_max_chars)
             timings: Counter[tuple[str, str]] = Counter()  # steps that end after merge recorded the counters
@@ -104,7 +107,7 @@ def ingest_flow(
             run_id, counts, results = audit.run_id, audit.counts, audit.results
             now_in("publish")
             get_run_logger().info("publishing run %d", run_id)
-            failure = publish(db, candidate, run_id, results, timings, audit.held_back)
+            failure = publish(db, candidate, run_id, results, timings, audit.held_back, keep_previous)
             now_in("report")
         except BaseException as exc:
             discard(candidate)  # first: on a full disk, recording the run needs the room it took

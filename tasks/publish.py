@@ -16,7 +16,7 @@ from prefect.cache_policies import NO_CACHE
 
 from expectations.results import QualityResult
 from tasks.audit import name_files
-from warehouse.connection import connect
+from warehouse.connection import connect, verify_every_block
 from warehouse.runs import (
     copy_run,
     finish_run,
@@ -67,11 +67,13 @@ def publish_run(
     results: list[QualityResult],
     timings: Mapping[tuple[str, str], int] | None = None,
     held_back: Mapping[str, str] | None = None,
+    keep_previous: int = 0,
 ) -> str | None:
     """Publish the candidate or keep the last published state. Returns the failure message, if any.
 
     `timings` are counters of the steps that ended after merge recorded the run's counters;
-    `held_back` the files the gate quarantined (source_path -> reason), named in a published run's message.
+    `held_back` the files the gate quarantined (source_path -> reason), named in a published run's message;
+    the file a publish replaces is kept for `newsflow rollback`, up to `keep_previous` versions.
     """
     blocking = [r for r in results if r.blocks_publishing]
     failure = gate_message(blocking, held_back or {})
@@ -88,7 +90,7 @@ def publish_run(
     if blocking:  # the caller, which made the candidate, discards it
         amend_published(db, lambda published: copy_run(published, candidate, run_id))
     else:
-        swap_in(candidate, db)
+        swap_in(candidate, db, keep_previous)
     return failure
 
 
@@ -109,7 +111,12 @@ def record_early_end(
 
 
 def amend_published(db: Path, write: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-    """Add rows to the published warehouse the same way a run does: copy, write, swap. Returns what `write` did."""
+    """Add rows to the published warehouse the same way a run does: copy, write, swap. Returns what `write` did.
+
+    Never to a damaged file: that raises CorruptWarehouseError and leaves the file as it was.
+    """
+    if db.exists():
+        verify_every_block(db)
     candidate = open_candidate(db, "amend")
     try:
         con = connect(candidate)

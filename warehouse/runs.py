@@ -51,6 +51,7 @@ WHERE last_changed_run = ? AND status = 'quarantined' AND starts_with(reason, ?)
 ORDER BY source_path
 """
 RUN_OF_FLOW_RUN = "SELECT run_id, status FROM core.runs WHERE flow_run_id = ?"
+LAST_COMPLETED_RUN = "SELECT run_id, finished_at FROM core.runs WHERE status = 'completed' ORDER BY run_id DESC LIMIT 1"
 RECORD_RESULT = "INSERT INTO core.quality_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 COPY_RUN = (
     "INSERT INTO core.runs SELECT * FROM candidate.core.runs WHERE run_id = ?",
@@ -110,6 +111,11 @@ def record_quality(con: duckdb.DuckDBPyConnection, run_id: int, results: Iterabl
     ]  # fmt: skip
     if rows:
         con.executemany(RECORD_RESULT, rows)
+
+
+def last_completed_run(con: duckdb.DuckDBPyConnection) -> tuple[int, Any] | None:
+    """(run id, finish time) of the last run that published, or None."""
+    return con.execute(LAST_COMPLETED_RUN).fetchone()
 
 
 def copy_run(con: duckdb.DuckDBPyConnection, candidate: Path, run_id: int) -> None:
