@@ -10,6 +10,8 @@ the flow's task runner (threads, or a Dask cluster) and staged in order as they 
 candidate copy of the warehouse (warehouse/snapshot.py), validates it, and publishes it with one
 atomic rename only if every critical expectation passes; readers never wait for it. Files whose rows
 fail a critical expectation are quarantined and the rest loaded and validated again (tasks/audit.py).
+A run that an error or a signal (flows/cancel.py) stops before its verdict discards its candidate
+first, then records itself as failed or cancelled, with the reason, the step and the counts it had reached.
 """
 
 import time
@@ -18,16 +20,18 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import polars as pl
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
-from prefect.states import Failed, State
+from prefect.states import Cancelled, Failed, State
 
 from expectations.config import QualityConfig, data_docs_index
 from expectations.results import QualityResult
-from flows.settings import DEFAULT_FILE_MAX_BYTES, DEFAULT_MEMORY_LIMIT
+from flows.cancel import cancellation, now_in, signals_cancel
+from flows.settings import DEFAULT_FILE_MAX_BYTES, DEFAULT_KEEP_PREVIOUS, DEFAULT_MEMORY_LIMIT
 from tasks.audit import Audit, audit_candidate, blame
 from tasks.dedup import dedup
 from tasks.discover import NOTHING_READ, count_files, find_changes, has_work, plan_batches
@@ -37,15 +41,16 @@ from tasks.merge import merge
 from tasks.near_config import NearDupConfig
 from tasks.near_dedup import near_dedup
 from tasks.prepare import BatchLimits, PreparedBatch, prepare, timed
-from tasks.publish import publish, record_failure
+from tasks.publish import publish, published_run, record_early_end
 from tasks.report import report
 from tasks.stage import stage, stage_deleted
 from tasks.validate import validate
-from warehouse.connection import connect
+from warehouse.connection import WarehouseError, connect, verify_every_block
 from warehouse.lock import WriterLock
 from warehouse.meta import require_version
 from warehouse.runs import start_run
-from warehouse.snapshot import discard, open_candidate
+from warehouse.snapshot import candidate_path, discard, open_candidate
+from warehouse.space import no_space_reason, out_of_space
 from warehouse.sql_script import run_script
 
 # A batch holds at most this many bytes of files (and NEWSFLOW_BATCH_FILES files): memory stays
@@ -69,37 +74,50 @@ def ingest_flow(
     wait: bool = False,
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
     follow_symlinks_outside: bool = False,
+    keep_previous: int = DEFAULT_KEEP_PREVIOUS,
     near: NearDupConfig = NearDupConfig(),  # noqa: B008 - frozen, so one shared default is safe
 ) -> dict[str, int] | State:
     """Bring the warehouse at `db` up to date with the articles under `source`.
 
-    Returns the run's counts, or a Failed state naming the critical expectations that failed. A
-    folder with nothing new to read or delete is skipped: the counts say `skipped`, and the
-    warehouse file is not touched (it was validated when it was published).
+    Returns the run's counts, a Failed state naming the critical expectations that failed, or a
+    Cancelled state naming the signal and the step it stopped. A folder with nothing new to read or
+    delete is skipped: the counts say `skipped`, and the warehouse file is not touched (it was
+    validated when it was published).
     """
     root = str(source)
     started_at = datetime.now(UTC)
-    with WriterLock(db, wait=wait):
-        plan, deleted = discover(source, db, follow_symlinks_outside)
-        if not has_work(plan, deleted):
-            return count_files(plan, NOTHING_READ, deleted) | {"skipped": 1}
-        candidate = open_candidate(db)
+    # The counts as far as the run got, recorded if it stops early; merge makes them complete.
+    progress: dict[str, int] = {}
+    # Under `newsflow run` the command holds the lock already; a deployment's run takes it here.
+    with signals_cancel(), WriterLock(db, wait=wait):
+        candidate = candidate_path(db)
         try:
+            now_in("discover")
+            plan, deleted = discover(source, db, follow_symlinks_outside)
+            if not has_work(plan, deleted):
+                return count_files(plan, NOTHING_READ, deleted) | {"skipped": 1}
+            if db.exists():  # a damaged file is refused whole, never copied into a candidate and published
+                verify_every_block(db)
+            candidate = open_candidate(db)
             limits = BatchLimits(file_max_bytes, paragraph_max_chars, near)
             timings: Counter[tuple[str, str]] = Counter()  # steps that end after merge recorded the counters
             config = QualityConfig(languages=languages, paragraph_max_chars=paragraph_max_chars)
 
             def load(planned: pl.DataFrame) -> tuple[int, dict[str, int]]:
                 return load_candidate(
-                    candidate, planned, deleted, source, languages, batch_files, limits, memory_limit, timings
-                )
+                    candidate, planned, deleted, source, languages, batch_files, limits, memory_limit, timings,
+                    progress,
+                )  # fmt: skip
 
             audit = audit_run(db, candidate, plan, load, config, timings)
             run_id, counts, results = audit.run_id, audit.counts, audit.results
-            failure = publish(db, candidate, run_id, results, timings, audit.held_back)
+            now_in("publish")
+            get_run_logger().info("publishing run %d", run_id)
+            failure = publish(db, candidate, run_id, results, timings, audit.held_back, keep_previous)
+            now_in("report")
         except BaseException as exc:
-            record_failure(db, flow_run.id, root, started_at, f"{type(exc).__name__}: {exc}")
-            raise
+            discard(candidate)  # first: on a full disk, recording the run needs the room it took
+            return end_early(db, root, started_at, progress, exc)
         finally:
             discard(candidate)
     report(run_id, counts, results, failure, audit.held_back)
@@ -119,6 +137,8 @@ def audit_run(
     """Load and validate the candidate, holding back the files whose rows fail it (tasks/audit.py)."""
 
     def check(run_id: int) -> list[QualityResult]:
+        now_in("validate")
+        get_run_logger().info("validating run %d", run_id)
         with timed(timings, "validate"):
             return validate(candidate, run_id, config, data_docs_index(db).parent)
 
@@ -135,6 +155,38 @@ def audit_run(
     return audit
 
 
+class RunNotRecordedError(RuntimeError):
+    """A run stopped early and even its record could not be written (e.g. no room for the copy)."""
+
+
+def end_early(db: Path, root: str, started_at: datetime, progress: dict[str, int], exc: BaseException) -> State:
+    """Record a run that a signal or an error stopped before its verdict, and return its final state
+    (or raise the error, if it is a bug). The published warehouse holds the run's verdict already if the stop came
+    after publish swapped the candidate in; then that verdict stands."""
+    cancelled = cancellation()
+    published = published_run(db, flow_run.id)
+    if published is not None:
+        if cancelled is None:
+            raise exc
+        run_id, status = published
+        return Cancelled(message=f"run {run_id} {cancelled} after it was published ({status}); it stands")
+    full = cancelled is None and out_of_space(exc)
+    if cancelled is not None:
+        status, reason = "cancelled", str(cancelled)
+    else:
+        status, reason = "failed", no_space_reason(exc, db.parent) if full else f"{type(exc).__name__}: {exc}"
+    try:
+        run_id = record_early_end(db, flow_run.id, root, started_at, status, reason, progress)
+    except (WarehouseError, OSError, duckdb.Error) as unrecorded:
+        either = "no room to record the run either" if out_of_space(unrecorded) else f"not recorded: {unrecorded}"
+        raise RunNotRecordedError(f"{reason}; {either}") from exc
+    if cancelled is not None:
+        return Cancelled(message=f"run {run_id} {cancelled}; the published warehouse is as it was")
+    if full or isinstance(exc, WarehouseError):  # the user's to fix, and the reason says how: no traceback
+        return Failed(message=reason)
+    raise exc
+
+
 def load_candidate(
     candidate: Path,
     plan: pl.DataFrame,
@@ -145,8 +197,12 @@ def load_candidate(
     limits: BatchLimits,
     memory_limit: str,
     timings: Counter[tuple[str, str]],
+    progress: dict[str, int],
 ) -> tuple[int, dict[str, int]]:
-    """Stage every new or changed file, decide the duplicates and merge it all into the candidate."""
+    """Stage every new or changed file, decide the duplicates and merge it all into the candidate.
+
+    `progress` follows the run's counts as it goes, for the record of a run that stops early.
+    """
     logger = get_run_logger()
     root = str(source)
     con = connect(candidate, memory_limit=memory_limit)
@@ -157,21 +213,32 @@ def load_candidate(
         to_read = plan.filter(pl.col("action") == "read")
         counters: Counter[tuple[str, str]] = Counter()
         read_statuses = [NOTHING_READ]
+        # Until a file is read, what becomes of it is unknown: a run stopped midway counts only those read.
+        progress.update(count_files(plan.filter(pl.col("action") != "read"), NOTHING_READ, deleted))
+        progress["files_seen"] = plan.height
         batches = deque(plan_batches(to_read, batch_files, BATCH_MAX_BYTES))
         total_bytes, done_bytes, started = max(to_read["size_bytes"].sum(), 1), 0, time.perf_counter()
-        in_flight: deque[PrefectFuture[PreparedBatch]] = deque()
+        in_flight: deque[tuple[pl.DataFrame, PrefectFuture[PreparedBatch]]] = deque()
+        now_in("read")
         for number in range(1, len(batches) + 1):
             # Keep a few batches ahead of staging: the runner stays busy and memory stays bounded.
             while batches and len(in_flight) < BATCHES_IN_FLIGHT:
-                in_flight.append(prepare.submit(batches.popleft(), source, languages, limits))
-            prepared = in_flight.popleft().result()
+                batch = batches.popleft()
+                in_flight.append((batch, prepare.submit(batch, source, languages, limits)))
+            batch, future = in_flight.popleft()
+            prepared = future.result()
             with timed(counters, "stage"):
                 stage(
                     con, prepared.outcomes, prepared.paragraphs, prepared.headers, prepared.document_languages,
                     prepared.near_signatures,
                 )  # fmt: skip
             counters.update(count_batch(prepared))
-            read_statuses.append(prepared.outcomes.select("source_path", "status"))
+            statuses = prepared.outcomes.select("source_path", "status")
+            read_statuses.append(statuses)
+            batch_counts = count_files(batch, statuses, deleted.clear())
+            for outcome in ("files_loaded", "files_unchanged", "files_quarantined"):
+                progress[outcome] += batch_counts[outcome]
+            progress["paragraphs_read"] = counters["segment", "paragraphs"]
             done_bytes += prepared.outcomes["size_bytes"].fill_null(0).sum()
             logger.info(
                 "batch %d (%.0f%% of %.1f MB, %.1f MB/s): %d files, %d paragraphs",
@@ -180,13 +247,18 @@ def load_candidate(
                 prepared.paragraphs.height,
             )  # fmt: skip
         stage_deleted(con, deleted)
+        now_in("dedup")
         with timed(counters, "dedup"):
             counters.update({("dedup", key): value for key, value in dedup(con, root).items()})
         file_counts = count_files(plan, pl.concat(read_statuses), deleted)
+        now_in("merge")
         with timed(timings, "merge"):
             counts = merge(con, root, run_id, file_counts, counters)
+        progress.update(counts)
+        now_in("near_dedup")
         with timed(timings, "near_dedup"):
             timings.update({("near_dedup", key): n for key, n in near_dedup(con, run_id, limits.near).items()})
+        now_in("index")
         with timed(timings, "index_search"):
             timings["index_search", "paragraphs"] = index_search(con)
         con.execute("CHECKPOINT")

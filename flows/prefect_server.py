@@ -14,11 +14,13 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 from types import TracebackType
+from typing import IO
 
 STARTUP_TIMEOUT_S = 90.0
 PR_SET_PDEATHSIG = 1  # prctl(2)
@@ -33,6 +35,9 @@ class EmbeddedPrefectServer:
 
     def __init__(self) -> None:
         self.process: subprocess.Popen[bytes] | None = None
+        # The server's own output: a server stopped mid-request prints tracebacks that are not the
+        # user's business, so it goes here, and only its last line into the error if it fails to start.
+        self.output: IO[bytes] | None = None
         self.api_url = os.environ.get("PREFECT_API_URL") or ""
         self.used = False
 
@@ -40,6 +45,7 @@ class EmbeddedPrefectServer:
         if self.api_url:
             return self
         port = free_port()
+        self.output = tempfile.TemporaryFile()
         prefect_dir = Path(importlib.util.find_spec("prefect").submodule_search_locations[0])
         self.process = subprocess.Popen(
             [
@@ -62,6 +68,11 @@ class EmbeddedPrefectServer:
             env=os.environ
             | {"PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"},
             stdin=subprocess.DEVNULL,
+            stdout=self.output,
+            stderr=subprocess.STDOUT,
+            # Its own session: Ctrl-C at the terminal signals newsflow, which still needs the server to
+            # record how the run ended; newsflow stops it last.
+            start_new_session=True,
             preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
         self.api_url = f"http://127.0.0.1:{port}/api"
@@ -75,8 +86,8 @@ class EmbeddedPrefectServer:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise PrefectServerError(
-                    f"the embedded Prefect server exited with code {self.process.returncode}; "
-                    "see its output above, or set PREFECT_API_URL to a running server"
+                    f"the embedded Prefect server exited with code {self.process.returncode} ({self.last_words()}); "
+                    "set PREFECT_API_URL to a running server"
                 )
             try:
                 with urllib.request.urlopen(f"{self.api_url}/health", timeout=2) as response:
@@ -91,11 +102,17 @@ class EmbeddedPrefectServer:
             "set PREFECT_API_URL to a running server"
         )
 
+    def last_words(self) -> str:
+        self.output.seek(0)
+        lines = [line.strip() for line in self.output.read().decode(errors="replace").splitlines() if line.strip()]
+        return lines[-1] if lines else "no output"
+
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         if self.process is None:
             return
+        self.output.close()
         if not self.used:
             # Never used (bad settings stopped the command first): a server stopped while it is still
             # starting prints a traceback, and it has nothing to keep.

@@ -1,34 +1,92 @@
-"""`newsflow run`: run the ingest flow and summarize what the warehouse holds.
+"""`newsflow run`: take the writer lock, then answer a no-op at once or run the ingest flow, and
+summarize what the warehouse holds.
 
-flows/unchanged.py has already checked the settings and that there is something to do.
+The lock comes first, before Prefect starts, so which of two runs writes is decided in the first
+second and the one that started first wins; the other fails at once, or queues with `--wait`.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from rich.console import Group
 
-from flows.ingest import ingest_flow
+from flows.cancel import RunCancelled, cancellation, now_in
 from flows.prefect_server import EmbeddedPrefectServer, PrefectServerError
 from flows.settings import Settings
-from flows.summary import summarize_run
-from flows.task_runner import task_runner
-from flows.unchanged import CHECK_ERRORS, unchanged_summary
-from warehouse.connection import connect
+from warehouse.lock import WriterLock
+from warehouse.space import require_space
 
-INGEST_ERRORS = (*CHECK_ERRORS, PrefectServerError)
+
+def ingest_errors() -> tuple[type[Exception], ...]:
+    """What a run can fail with that is the user's to fix; imported only when one happens, so that a
+    run that finds the warehouse locked says so before Polars and the language models load."""
+    from flows.unchanged import CHECK_ERRORS
+
+    return (*CHECK_ERRORS, PrefectServerError)
 
 
 class RunFailedError(Exception):
     """The run ended Failed; the message is Prefect's, e.g. the quality gate's verdict."""
 
 
+class RunCancelledError(Exception):
+    """A signal stopped the run, and it was recorded; the message says where and what became of it."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def run_newsflow(settings: Settings, *, wait: bool = False, on_wait: Callable[[str], None] | None = None) -> Group:
+    """Hold the writer lock through the whole run and return the summary to print."""
+
+    def waiting(holder: str) -> None:
+        now_in("lock wait")
+        if on_wait is not None:
+            on_wait(holder)
+
+    with WriterLock(settings.db, wait=wait, on_wait=waiting):
+        now_in("startup")
+        started_at = datetime.now(UTC)
+        try:
+            from flows.unchanged import check_unchanged
+
+            unchanged = check_unchanged(settings)  # without Prefect: most scheduled runs end here
+            if unchanged is not None:
+                return unchanged
+            if settings.db.exists():
+                require_space(settings.db)  # the flow checks again as it copies; this fails before Prefect starts
+            with EmbeddedPrefectServer() as server:  # boots on the other core while the flow imports
+                return run_ingest(settings, server, wait=wait)
+        except RunCancelled:
+            cancelled = cancellation()
+            if cancelled.step != "startup":  # the flow had published: its verdict stands
+                raise RunCancelledError(f"{cancelled} after the run was published", cancelled.exit_code) from None
+            from tasks.publish import record_early_end
+
+            run_id = record_early_end(
+                settings.db, None, str(settings.source), started_at, "cancelled", str(cancelled), {}
+            )
+            raise RunCancelledError(
+                f"run {run_id} {cancelled}; nothing was read, the warehouse is as it was", cancelled.exit_code
+            ) from None
+
+
 def run_ingest(settings: Settings, server: EmbeddedPrefectServer, *, wait: bool = False) -> Group:
     """Run the flow and return the summary to print."""
-    # One line per batch is progress enough; one per task is noise.
-    logging.getLogger("prefect.task_runs").setLevel(logging.WARNING)
+    from flows.ingest import ingest_flow
+    from flows.summary import summarize_run
+    from flows.task_runner import task_runner
+    from flows.unchanged import unchanged_summary
+    from warehouse.connection import connect
+
+    # One line per batch is progress enough; one per task is noise. A task's failure is the flow's to
+    # report, once: as the run's recorded reason, or with its traceback if it is a bug.
+    logging.getLogger("prefect.task_runs").setLevel(logging.CRITICAL)
     logging.getLogger("distributed").setLevel(logging.WARNING)
 
     server.wait_until_healthy()
@@ -37,9 +95,11 @@ def run_ingest(settings: Settings, server: EmbeddedPrefectServer, *, wait: bool 
     state = flow(
         settings.source, settings.db, settings.languages, settings.batch_files,
         settings.paragraph_max_chars, settings.file_max_bytes, wait, settings.memory_limit,
-        settings.follow_symlinks_outside, settings.near, return_state=True,
+        settings.follow_symlinks_outside, settings.keep_previous, settings.near, return_state=True,
     )  # fmt: skip
     elapsed = time.perf_counter() - started
+    if (cancelled := cancellation()) is not None:
+        raise RunCancelledError(state.message if state.is_cancelled() else str(cancelled), cancelled.exit_code)
     failed_early = RunFailedError(state.message or "the run failed before it recorded anything")
     if not settings.db.exists():
         raise failed_early
@@ -51,7 +111,7 @@ def run_ingest(settings: Settings, server: EmbeddedPrefectServer, *, wait: bool 
         summary = summarize_run(con, settings, str(state.state_details.flow_run_id), elapsed)
     finally:
         con.close()
-    if summary is None:  # e.g. another run held the writer lock
+    if summary is None:
         raise failed_early
     if state.is_failed():
         raise RunFailedError(state.message, summary)

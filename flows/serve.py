@@ -5,14 +5,16 @@ from __future__ import annotations
 import os
 from dataclasses import asdict
 from datetime import UTC, datetime
+from pathlib import Path
 
+import duckdb
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
 from expectations.config import data_docs_index, quality_folder
 from flows.settings import Settings
-from warehouse.connection import WarehouseError, connect
+from warehouse.snapshot import previous_versions
 
 DEPLOYMENT = "newsflow-ingest"
 LAST_RUNS = """
@@ -56,6 +58,7 @@ def serve_ingest(settings: Settings, cron: str | None, interval: int | None, wai
             "wait": wait,
             "memory_limit": settings.memory_limit,
             "follow_symlinks_outside": settings.follow_symlinks_outside,
+            "keep_previous": settings.keep_previous,
             "near": asdict(settings.near),
         },
         description=f"Ingest {settings.source} into {settings.db}",
@@ -97,18 +100,24 @@ def next_scheduled_run() -> str:
     return f"{when:%Y-%m-%d %H:%M:%S %Z} (in {minutes:.0f} min), deployment {DEPLOYMENT!r}"
 
 
-def status(settings: Settings) -> Group:
+def kept_versions(db: Path) -> str:
+    kept = previous_versions(db)
+    if not kept:
+        return "none kept, nothing to roll back to (NEWSFLOW_KEEP_PREVIOUS)"
+    names = ", ".join(
+        f"{path.name} (published {datetime.fromtimestamp(path.stat().st_mtime, UTC):%Y-%m-%d %H:%M})" for path in kept
+    )
+    return f"{names}; `newsflow rollback` restores the first"
+
+
+def status(settings: Settings, con: duckdb.DuckDBPyConnection | None) -> Group:
+    """What `newsflow status` prints, from the published warehouse on `con` (None: nothing published yet)."""
     lines: list = []
-    try:
-        con = connect(settings.db, read_only=True)
-    except WarehouseError as exc:
-        lines.append(Text(str(exc), style="yellow"))
+    if con is None:
+        lines.append(Text(f"{settings.db}: no warehouse here yet; run `newsflow run` to build it", style="yellow"))
         rows = []
     else:
-        try:
-            rows = con.execute(LAST_RUNS).fetchall()
-        finally:
-            con.close()
+        rows = con.execute(LAST_RUNS).fetchall()
     table = Table(title="last runs", title_justify="left")
     for header in ("run", "started", "took", "status", "files", "loaded", "quar.", "paras"):
         table.add_column(header, justify="left" if header in ("started", "status") else "right")
@@ -126,6 +135,7 @@ def status(settings: Settings) -> Group:
     lines += [
         Text(f"next run     {next_scheduled_run()}"),
         Text(f"warehouse    {settings.db}"),
+        Text(f"previous     {kept_versions(settings.db)}"),
         Text(f"reports      newsflow report --html {quality_folder(settings.db) / 'report.html'}"),
         Text(f"data docs    {data_docs_index(settings.db)}"),
     ]

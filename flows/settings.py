@@ -22,6 +22,10 @@ DEFAULT_FILE_MAX_BYTES = 32 * 2**20
 # indexing spill to disk beyond this instead (bench/README.md: peak RSS at 1 GB of articles).
 DEFAULT_MEMORY_LIMIT = "1GB"
 FLAG_VALUES = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False, "": False}
+# Published versions kept beside the warehouse for `newsflow rollback` (`<db>.previous`, `.previous.2`, ...).
+# Each is a hard link to a file the publish replaced, so it costs no copy, but it does hold that
+# file's disk space.
+DEFAULT_KEEP_PREVIOUS = 1
 MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 
 
@@ -56,6 +60,7 @@ class Settings:
     memory_limit: str = DEFAULT_MEMORY_LIMIT  # of DuckDB while a run writes
     dask_address: str | None = None  # flows/task_runner.py
     follow_symlinks_outside: bool = False  # tasks/discover.py: symlinks out of the source folder
+    keep_previous: int = DEFAULT_KEEP_PREVIOUS
     near: NearDupConfig = field(default_factory=NearDupConfig)  # near-duplicate thresholds
 
     @classmethod
@@ -74,6 +79,7 @@ class Settings:
             memory_limit=_memory_limit(env),
             dask_address=env.get("NEWSFLOW_DASK_ADDRESS") or None,
             follow_symlinks_outside=_flag(env, "NEWSFLOW_FOLLOW_SYMLINKS_OUTSIDE"),
+            keep_previous=_count(env, "NEWSFLOW_KEEP_PREVIOUS", DEFAULT_KEEP_PREVIOUS),
             near=NearDupConfig(
                 min_words=_positive(env, "NEWSFLOW_NEAR_MIN_WORDS", NearDupConfig.min_words),
                 jaccard=_share(env, "NEWSFLOW_NEAR_JACCARD", NearDupConfig.jaccard),
@@ -94,6 +100,13 @@ def _flag(env: os._Environ[str], name: str) -> bool:
     if value not in FLAG_VALUES:
         raise SettingsError(f"{name}={value!r}: use 1 (yes) or 0 (no)")
     return FLAG_VALUES[value]
+
+
+def _count(env: os._Environ[str], name: str, default: int) -> int:
+    value = env.get(name, str(default))
+    if not value.isdigit():
+        raise SettingsError(f"{name}={value!r}: use a whole number, 0 or more")
+    return int(value)
 
 
 def _share(env: os._Environ[str], name: str, default: float) -> float:

@@ -5,7 +5,7 @@ published warehouse knows of it (tasks/discover.py) needs neither Prefect nor a 
 the warehouse, so `newsflow run` does that first: when no file is new, changed or deleted it
 prints the summary and stops, in a second or two, and the warehouse file is not touched. Like a
 Dagster sensor's skip, such a check is not a run and records none. Anything to do goes to the
-ingest flow, which discovers again under the writer lock (another run may have published since).
+ingest flow, under the same writer lock.
 """
 
 from __future__ import annotations
@@ -18,25 +18,24 @@ from flows.settings import Settings, SettingsError
 from flows.summary import summarize_unchanged
 from tasks.discover import NOTHING_READ, SourceFolderError, count_files, find_changes, has_work, require_folder
 from tasks.language import LanguageConfigError, detector
-from warehouse.connection import WarehouseError, connect
-from warehouse.lock import WriterLock
+from warehouse.connection import WarehouseError, connect, verify_every_block
 
 CHECK_ERRORS = (SettingsError, SourceFolderError, LanguageConfigError, WarehouseError)
 
 
-def check_unchanged(settings: Settings, *, wait: bool = False) -> Group | None:
+def check_unchanged(settings: Settings) -> Group | None:
     """The summary to print if `settings.source` has nothing new for the warehouse, else None.
 
-    Bad settings and a warehouse another run is writing (unless `wait`) fail here, before anything starts.
+    Bad settings fail here, before anything starts. The caller holds the writer lock.
     """
     started = time.perf_counter()
     require_folder(settings.source)
     detector(settings.languages)
-    if not wait:
-        with WriterLock(settings.db):  # fail now, not after starting the flow, if a run is writing
-            pass
     if not settings.db.exists():
         return None
+    # Damage anywhere in the published file ends here, in one line, before Prefect starts: a run
+    # would copy it, and the summary of a run with nothing to do says it stands as validated.
+    verify_every_block(settings.db)
     plan, deleted = find_changes(settings.source, settings.db, settings.follow_symlinks_outside)
     if has_work(plan, deleted):
         return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 from prefect import task
@@ -15,13 +16,14 @@ from prefect.cache_policies import NO_CACHE
 
 from expectations.results import QualityResult
 from tasks.audit import name_files
-from warehouse.connection import connect
+from warehouse.connection import connect, verify_every_block
 from warehouse.runs import (
     copy_run,
     finish_run,
     record_counters,
-    record_failed_run,
+    record_ended_run,
     record_quality,
+    run_of_flow_run,
 )
 from warehouse.snapshot import discard, open_candidate, swap_in
 from warehouse.transaction import transaction
@@ -31,6 +33,7 @@ MAX_NAMED_FAILURES = 5
 # comes from rows published earlier, or from no file at all.
 UNEXPLAINED = "no file read by this run explains it"
 SEE_REPORT = "`newsflow report` shows the failing rows"
+T = TypeVar("T")
 
 
 def gate_message(blocking: list[QualityResult], held_back: Mapping[str, str]) -> str | None:
@@ -64,11 +67,13 @@ def publish_run(
     results: list[QualityResult],
     timings: Mapping[tuple[str, str], int] | None = None,
     held_back: Mapping[str, str] | None = None,
+    keep_previous: int = 0,
 ) -> str | None:
     """Publish the candidate or keep the last published state. Returns the failure message, if any.
 
     `timings` are counters of the steps that ended after merge recorded the run's counters;
-    `held_back` the files the gate quarantined (source_path -> reason), named in a published run's message.
+    `held_back` the files the gate quarantined (source_path -> reason), named in a published run's message;
+    the file a publish replaces is kept for `newsflow rollback`, up to `keep_previous` versions.
     """
     blocking = [r for r in results if r.blocks_publishing]
     failure = gate_message(blocking, held_back or {})
@@ -85,28 +90,56 @@ def publish_run(
     if blocking:  # the caller, which made the candidate, discards it
         amend_published(db, lambda published: copy_run(published, candidate, run_id))
     else:
-        swap_in(candidate, db)
+        swap_in(candidate, db, keep_previous)
     return failure
 
 
-def record_failure(db: Path, flow_run_id: str | None, source_root: str, started_at: datetime, message: str) -> None:
-    """A run that broke before its gate leaves the published data as it was, and a `failed` row."""
-    amend_published(db, lambda published: record_failed_run(published, flow_run_id, source_root, started_at, message))
+def record_early_end(
+    db: Path,
+    flow_run_id: str | None,
+    source_root: str,
+    started_at: datetime,
+    status: str,
+    message: str,
+    counts: Mapping[str, int],
+) -> int:
+    """A run that broke or was cancelled before its gate leaves the published data as it was, and a
+    row (`failed` or `cancelled`) with its reason and the counts it got to. Returns the run's id."""
+    return amend_published(
+        db, lambda published: record_ended_run(published, flow_run_id, source_root, started_at, status, message, counts)
+    )
 
 
-def amend_published(db: Path, write: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
-    """Add rows to the published warehouse the same way a run does: copy, write, swap."""
+def amend_published(db: Path, write: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    """Add rows to the published warehouse the same way a run does: copy, write, swap. Returns what `write` did.
+
+    Never to a damaged file: that raises CorruptWarehouseError and leaves the file as it was.
+    """
+    if db.exists():
+        verify_every_block(db)
     candidate = open_candidate(db, "amend")
     try:
         con = connect(candidate)
         try:
-            write(con)
+            written = write(con)
             con.execute("CHECKPOINT")
         finally:
             con.close()
         swap_in(candidate, db)
     finally:
         discard(candidate)
+    return written
+
+
+def published_run(db: Path, flow_run_id: str) -> tuple[int, str] | None:
+    """The run id and status under which a flow run reached the published warehouse, if it did yet."""
+    if not db.exists():
+        return None
+    con = connect(db, read_only=True)
+    try:
+        return run_of_flow_run(con, flow_run_id)
+    finally:
+        con.close()
 
 
 publish = task(name="publish", cache_policy=NO_CACHE)(publish_run)

@@ -31,9 +31,17 @@ RECORD_COUNTER = "INSERT INTO core.run_counters VALUES (?, ?, ?, ?)"
 FINISH_RUN = """
 UPDATE core.runs SET status = ?, message = ?, finished_at = current_timestamp WHERE run_id = ?
 """
-RECORD_FAILED_RUN = """
-INSERT INTO core.runs (run_id, flow_run_id, source_root, started_at, finished_at, status, message)
-SELECT coalesce(max(run_id), 0) + 1, ?, ?, ?, current_timestamp, 'failed', ? FROM core.runs
+RECORD_ENDED_RUN = """
+INSERT INTO core.runs (
+    run_id, flow_run_id, source_root, started_at, finished_at, status, message,
+    files_seen, files_loaded, files_unchanged, files_quarantined, files_deleted,
+    paragraphs_read, paragraphs_unique, paragraphs_new
+)
+SELECT coalesce(max(run_id), 0) + 1, $flow_run_id, $source_root, $started_at, current_timestamp, $status, $message,
+    $files_seen, $files_loaded, $files_unchanged, $files_quarantined, $files_deleted,
+    $paragraphs_read, $paragraphs_unique, $paragraphs_new
+FROM core.runs
+RETURNING run_id
 """
 # The quarantine reason of a file the quality gate held back, before the expectations it failed.
 HELD_BACK_REASON = "quality gate: "
@@ -42,6 +50,8 @@ SELECT source_path, reason FROM core.source_files
 WHERE last_changed_run = ? AND status = 'quarantined' AND starts_with(reason, ?)
 ORDER BY source_path
 """
+RUN_OF_FLOW_RUN = "SELECT run_id, status FROM core.runs WHERE flow_run_id = ?"
+LAST_COMPLETED_RUN = "SELECT run_id, finished_at FROM core.runs WHERE status = 'completed' ORDER BY run_id DESC LIMIT 1"
 RECORD_RESULT = "INSERT INTO core.quality_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 COPY_RUN = (
     "INSERT INTO core.runs SELECT * FROM candidate.core.runs WHERE run_id = ?",
@@ -73,10 +83,24 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: int, status: str, message
     con.execute(FINISH_RUN, [status, message, run_id])
 
 
-def record_failed_run(
-    con: duckdb.DuckDBPyConnection, flow_run_id: str | None, source_root: str, started_at: Any, message: str
-) -> None:
-    con.execute(RECORD_FAILED_RUN, [flow_run_id, source_root, started_at, message])
+def record_ended_run(
+    con: duckdb.DuckDBPyConnection,
+    flow_run_id: str | None,
+    source_root: str,
+    started_at: Any,
+    status: str,
+    message: str,
+    counts: Mapping[str, int],
+) -> int:
+    """The row of a run that ended before its candidate could be published: failed or cancelled."""
+    values = {"flow_run_id": flow_run_id, "source_root": source_root, "started_at": started_at}
+    values |= {"status": status, "message": message} | {key: counts.get(key, 0) for key in RUN_COUNTS}
+    return con.execute(RECORD_ENDED_RUN, values).fetchone()[0]
+
+
+def run_of_flow_run(con: duckdb.DuckDBPyConnection, flow_run_id: str) -> tuple[int, str] | None:
+    """The run id and status a Prefect flow run was recorded under, if it was."""
+    return con.execute(RUN_OF_FLOW_RUN, [flow_run_id]).fetchone()
 
 
 def record_quality(con: duckdb.DuckDBPyConnection, run_id: int, results: Iterable[Any]) -> None:
@@ -87,6 +111,11 @@ def record_quality(con: duckdb.DuckDBPyConnection, run_id: int, results: Iterabl
     ]  # fmt: skip
     if rows:
         con.executemany(RECORD_RESULT, rows)
+
+
+def last_completed_run(con: duckdb.DuckDBPyConnection) -> tuple[int, Any] | None:
+    """(run id, finish time) of the last run that published, or None."""
+    return con.execute(LAST_COMPLETED_RUN).fetchone()
 
 
 def copy_run(con: duckdb.DuckDBPyConnection, candidate: Path, run_id: int) -> None:

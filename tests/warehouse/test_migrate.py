@@ -4,7 +4,7 @@ import duckdb
 import pytest
 
 from warehouse.connection import WarehouseError, connect
-from warehouse.migrate import migrate, migrations
+from warehouse.migrate import CREATE_MIGRATIONS_TABLE, RECORD_MIGRATION, migrate, migrations
 from warehouse.transaction import transaction
 
 PUBLIC_VIEWS = {
@@ -41,3 +41,27 @@ def test_transaction_rolls_back_and_re_raises(tmp_path: Path) -> None:
 def test_a_reader_cannot_open_a_warehouse_that_does_not_exist(tmp_path: Path) -> None:
     with pytest.raises(WarehouseError, match=r"no warehouse here yet; run `newsflow run`"):
         connect(tmp_path / "absent.duckdb", read_only=True)
+
+
+INSERT_RUN = "INSERT INTO core.runs (run_id, source_root, started_at, status) VALUES (?, '/news', now(), ?)"
+
+
+def test_m006_keeps_the_runs_and_lets_a_run_be_cancelled(tmp_path: Path) -> None:
+    path = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(path))  # a warehouse as the release before m006 left it, with a run
+    con.execute(CREATE_MIGRATIONS_TABLE)
+    for version, migration in migrations():
+        if version < 6:
+            con.execute(migration.read_text(encoding="utf-8"))
+            con.execute(RECORD_MIGRATION, [version, migration.stem])
+    con.execute(INSERT_RUN, [1, "completed"])
+    with pytest.raises(duckdb.ConstraintException):
+        con.execute(INSERT_RUN, [2, "cancelled"])
+    con.close()
+
+    con = connect(path)  # migrates
+    con.execute(INSERT_RUN, [2, "cancelled"])
+    assert con.execute("SELECT run_id, status FROM runs ORDER BY 1").fetchall() == [(1, "completed"), (2, "cancelled")]
+    with pytest.raises(duckdb.ConstraintException):
+        con.execute(INSERT_RUN, [3, "paused"])
+    con.close()
