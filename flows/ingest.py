@@ -45,7 +45,7 @@ from tasks.publish import publish, published_run, record_early_end
 from tasks.report import report
 from tasks.stage import stage, stage_deleted
 from tasks.validate import validate
-from warehouse.connection import WarehouseError, connect, verify_every_block
+from warehouse.connection import CorruptWarehouseError, WarehouseError, connect, verify_every_block
 from warehouse.lock import WriterLock
 from warehouse.meta import require_version
 from warehouse.runs import start_run
@@ -164,6 +164,8 @@ def end_early(db: Path, root: str, started_at: datetime, progress: dict[str, int
     (or raise the error, if it is a bug). The published warehouse holds the run's verdict already if the stop came
     after publish swapped the candidate in; then that verdict stands."""
     cancelled = cancellation()
+    if isinstance(exc, CorruptWarehouseError):  # nothing is ever written into a damaged published file
+        return Failed(message=str(exc))
     published = published_run(db, flow_run.id)
     if published is not None:
         if cancelled is None:

@@ -13,8 +13,9 @@ overlapping SHINGLE_CHARS-character windows, hashed with NumPy over the whole ba
 turns each paragraph's shingle hashes into a MinHash, whose rows are hashed band by band into
 `bands` keys: paragraphs that share one are compared. Many rows per band make the keys strict, so
 paragraphs that merely share a sentence rarely meet, which keeps the comparisons few as the corpus
-grows. Two exact keys add what MinHash misses: the whole skeleton, and the skeleton without its last
-sentence, so a copy with its last sentence cut (low Jaccard similarity) meets its original.
+grows. Exact keys add what MinHash misses: the whole skeleton, and the skeleton without its last
+sentence or its last one to three words, so a copy with its last sentence cut, or a short one with a
+credit appended (low Jaccard similarity), meets its original.
 
 Paragraphs under `min_words` words get no band keys: they match only exactly.
 """
@@ -34,6 +35,8 @@ from tasks.near_config import NearDupConfig
 # bump SIGNATURE_VERSION; a warehouse signed with another version is signed again (warehouse/near.py).
 SIGNATURE_VERSION = f"1-rensa{rensa.RMinHash.ALGORITHM_VERSION}"
 SHINGLE_CHARS = 5
+# A copy with up to this many words appended (a credit) meets its original on an exact key.
+CREDIT_WORDS = 3
 # A sentence ends at . ! ? or … (and closing quotes), before whitespace.
 SENTENCE_END = r"([.!?…]+[\"»”)]*)\s+"
 
@@ -144,8 +147,8 @@ def without_last_sentence(texts: pl.Expr) -> pl.Expr:
 
 def sign_paragraphs(paragraphs: pl.DataFrame, config: NearDupConfig) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """From (paragraph_id, text), one row per distinct paragraph_id: (paragraph_id, words, numbers); for
-    those of at least `config.min_words` words, their band keys (paragraph_id, band_key); and for those
-    whose text without its last sentence still has that many words, its key (paragraph_id, prefix_key)."""
+    those of at least `config.min_words` words, their band keys (paragraph_id, band_key); and the keys
+    of their shorter forms that still have that many words (paragraph_id, prefix_key)."""
     distinct = paragraphs.select("paragraph_id", "text").unique("paragraph_id", keep="first", maintain_order=True)
     signed = distinct.select(
         "paragraph_id",
@@ -160,11 +163,19 @@ def sign_paragraphs(paragraphs: pl.DataFrame, config: NearDupConfig) -> tuple[pl
         {"paragraph_id": np.repeat(long["paragraph_id"].to_numpy(), config.bands + 1), "band_key": keys.reshape(-1)},
         schema={"paragraph_id": pl.String, "band_key": pl.UInt64},
     )
-    cut = long.filter(pl.col("prefix").str.count_matches(r"\S+") >= config.min_words).select(
-        "paragraph_id", skeleton=skeleton(pl.col("prefix"))
+    # The shorter texts a copy of this paragraph may be: it without its last sentence, and it without
+    # its last one to CREDIT_WORDS words (the credit a wire copy appends: "(dpa)", "— передает БЕЛТА").
+    words = pl.col("skeleton").str.split(" ")
+    shorter = pl.concat(
+        [long.select("paragraph_id", cut=skeleton(pl.col("prefix")))]
+        + [
+            long.select("paragraph_id", cut=words.list.head(words.list.len() - dropped).list.join(" "))
+            for dropped in range(1, CREDIT_WORDS + 1)
+        ]
     )
+    cut = shorter.filter(pl.col("cut").str.count_matches(r"\S+") >= config.min_words).unique()
     prefixes = pl.DataFrame(
-        {"paragraph_id": cut["paragraph_id"], "prefix_key": text_keys(cut["skeleton"].to_list())},
+        {"paragraph_id": cut["paragraph_id"], "prefix_key": text_keys(cut["cut"].to_list())},
         schema={"paragraph_id": pl.String, "prefix_key": pl.UInt64},
     )
     return signed.select("paragraph_id", "words", "numbers"), bands, prefixes

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from warehouse.connection import CorruptWarehouseError, WarehouseError, WarehouseLockedError, connect
-from warehouse.lock import WriterLock
 from warehouse.runs import finish_run, start_run
 from warehouse.snapshot import previous_path, roll_back, swap_in
 
@@ -87,12 +88,30 @@ def test_rollback_refuses_a_damaged_previous_version_and_changes_nothing(tmp_pat
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.suffix != ".lock"} == before
 
 
+HOLD_LOCK = """
+import sys, time
+from pathlib import Path
+from warehouse.lock import WriterLock
+with WriterLock(Path(sys.argv[1])):
+    print("locked", flush=True)
+    time.sleep(60)
+"""
+
+
 def test_rollback_waits_for_no_run(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     publish(db, 1, keep_previous=1)
     publish(db, 2, keep_previous=1)
-    with WriterLock(db), pytest.raises(WarehouseLockedError, match="another run is writing"):
-        roll_back(db)
+    # A run in another process holds the lock (within one process the lock is re-entrant).
+    with subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(db)], stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parents[2]
+    ) as holder:
+        try:
+            assert holder.stdout.readline().strip() == "locked"
+            with pytest.raises(WarehouseLockedError, match="another run is writing"):
+                roll_back(db)
+        finally:
+            holder.kill()
     assert runs_in(db) == 2 and runs_in(previous_path(db)) == 1
 
 
