@@ -39,6 +39,7 @@ SHINGLE_CHARS = 5
 CREDIT_WORDS = 3
 # A sentence ends at . ! ? or … (and closing quotes), before whitespace.
 SENTENCE_END = r"([.!?…]+[\"»”)]*)\s+"
+SENTENCE_MARK = "\x01"
 
 
 # Every Cyrillic letter of Russian and Kazakh, and the Latin letters of the Kazakh alphabets, meet in
@@ -74,11 +75,25 @@ def canonical_numbers(texts: pl.Expr) -> pl.Expr:
     return texts.str.replace_all(DIGIT_GROUPS, "$1$2$3$4$5$6$7").str.replace_all(DECIMAL_COMMA, "$1.$2")
 
 
-def skeleton(texts: pl.Expr) -> pl.Expr:
+def marked_skeleton(texts: pl.Expr) -> pl.Expr:
+    """The skeleton with SENTENCE_MARK where each sentence ended (all but the last)."""
     folded = canonical_numbers(texts.str.to_lowercase().str.replace_all("ё", "е"))
-    romanized = folded.str.replace_many(ROMANIZE_FROM, ROMANIZE_TO)
+    marked = folded.str.replace_all(SENTENCE_END, "$1" + SENTENCE_MARK)
+    romanized = marked.str.replace_many(ROMANIZE_FROM, ROMANIZE_TO)
     # Keep letters and digits (a decimal point between digits too); everything else separates words.
-    return romanized.str.replace_all(r"(\d)\.(\d)", "${1}d$2").str.replace_all(r"[^\p{L}\p{N}]+", " ").str.strip_chars()
+    return (
+        romanized.str.replace_all(r"(\d)\.(\d)", "${1}d$2")
+        .str.replace_all(rf"[^\p{{L}}\p{{N}}{SENTENCE_MARK}]+", " ")
+        .str.strip_chars()
+    )
+
+
+def unmarked(marked: pl.Expr) -> pl.Expr:
+    return marked.str.replace_all(rf"\s*{SENTENCE_MARK}\s*", " ").str.strip_chars()
+
+
+def skeleton(texts: pl.Expr) -> pl.Expr:
+    return unmarked(marked_skeleton(texts))
 
 
 def numbers(texts: pl.Expr) -> pl.Expr:
@@ -140,11 +155,6 @@ def text_keys(skeletons: list[str]) -> np.ndarray:
     return np.fromiter((xxhash.xxh3_64_intdigest(s.encode()) for s in skeletons), dtype=np.uint64, count=len(skeletons))
 
 
-def without_last_sentence(texts: pl.Expr) -> pl.Expr:
-    sentences = texts.str.replace_all(SENTENCE_END, "$1\n").str.strip_chars().str.split("\n")
-    return pl.when(sentences.list.len() > 1).then(sentences.list.head(sentences.list.len() - 1).list.join(" "))
-
-
 def sign_paragraphs(paragraphs: pl.DataFrame, config: NearDupConfig) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """From (paragraph_id, text), one row per distinct paragraph_id: (paragraph_id, words, numbers); for
     those of at least `config.min_words` words, their band keys (paragraph_id, band_key); and the keys
@@ -154,10 +164,13 @@ def sign_paragraphs(paragraphs: pl.DataFrame, config: NearDupConfig) -> tuple[pl
         "paragraph_id",
         words=pl.col("text").str.count_matches(r"\S+").cast(pl.Int32),
         numbers=numbers(pl.col("text")),
-        skeleton=skeleton(pl.col("text")),
-        prefix=without_last_sentence(pl.col("text")),
     )
-    long = signed.filter(pl.col("words") >= config.min_words)
+    long = (
+        distinct.with_columns(signed["words"])
+        .filter(pl.col("words") >= config.min_words)
+        .select("paragraph_id", marked=marked_skeleton(pl.col("text")))
+        .with_columns(skeleton=unmarked(pl.col("marked")))
+    )
     keys = band_keys(long["skeleton"].to_list(), config) if long.height else np.empty((0, config.bands + 1), np.uint64)
     bands = pl.DataFrame(
         {"paragraph_id": np.repeat(long["paragraph_id"].to_numpy(), config.bands + 1), "band_key": keys.reshape(-1)},
@@ -165,17 +178,21 @@ def sign_paragraphs(paragraphs: pl.DataFrame, config: NearDupConfig) -> tuple[pl
     )
     # The shorter texts a copy of this paragraph may be: it without its last sentence, and it without
     # its last one to CREDIT_WORDS words (the credit a wire copy appends: "(dpa)", "— передает БЕЛТА").
-    words = pl.col("skeleton").str.split(" ")
+    without_last_sentence = unmarked(pl.col("marked").str.replace(rf"{SENTENCE_MARK}[^{SENTENCE_MARK}]*$", ""))
     shorter = pl.concat(
-        [long.select("paragraph_id", cut=skeleton(pl.col("prefix")))]
+        [
+            long.filter(pl.col("marked").str.contains(SENTENCE_MARK, literal=True)).select(
+                "paragraph_id", cut=without_last_sentence
+            )
+        ]
         + [
-            long.select("paragraph_id", cut=words.list.head(words.list.len() - dropped).list.join(" "))
+            long.select("paragraph_id", cut=pl.col("skeleton").str.replace(rf"(\s+\S+){{{dropped}}}$", ""))
             for dropped in range(1, CREDIT_WORDS + 1)
         ]
     )
-    cut = shorter.filter(pl.col("cut").str.count_matches(r"\S+") >= config.min_words).unique()
+    cut = shorter.filter(pl.col("cut").str.count_matches(" ", literal=True) + 1 >= config.min_words).unique()
     prefixes = pl.DataFrame(
         {"paragraph_id": cut["paragraph_id"], "prefix_key": text_keys(cut["cut"].to_list())},
         schema={"paragraph_id": pl.String, "prefix_key": pl.UInt64},
     )
-    return signed.select("paragraph_id", "words", "numbers"), bands, prefixes
+    return signed, bands, prefixes
