@@ -22,6 +22,16 @@ needs_german_news = pytest.mark.skipif(
 )
 
 
+def publish_seeds(folder: Path, name: str = "w.duckdb") -> Path:
+    """A new warehouse `folder/name` holding the seeds, published by a real `newsflow run` (run 1)."""
+    db = folder / name
+    result = subprocess.run(
+        [str(NEWSFLOW), "run", "--db", str(db)], cwd=REPO, capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return db
+
+
 class NewsflowRun:
     """`newsflow run …` in a session of its own (as a shell runs a job), its output read as it comes."""
 

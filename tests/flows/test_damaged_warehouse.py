@@ -18,6 +18,7 @@ from flows.ingest import ingest_flow
 from flows.settings import DEFAULT_LANGUAGES
 from tasks.publish import record_early_end
 from tests.flows.helpers import TEST_BATCH_FILES, query
+from tests.flows.processes import publish_seeds
 from tests.flows.test_cli import assert_one_line_error, newsflow
 from warehouse.connection import CorruptWarehouseError
 from warehouse.snapshot import previous_path
@@ -29,10 +30,7 @@ BLOCK_SIZE, HEADERS = 262_144, 3 * 4096  # DuckDB's storage layout: three 4 KiB 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seeds, ingested once by `newsflow run`."""
-    path = tmp_path_factory.mktemp("damaged") / "news.duckdb"
-    result = newsflow("run", "--db", str(path))
-    assert result.returncode == 0, result.stderr
-    return path
+    return publish_seeds(tmp_path_factory.mktemp("damaged"), "news.duckdb")
 
 
 def truncated(healthy: Path, db: Path) -> None:

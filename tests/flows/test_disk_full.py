@@ -14,7 +14,7 @@ import pytest
 
 from tests.corpus import REPO, SEEDS
 from tests.flows.helpers import query, snapshot
-from tests.flows.processes import GERMAN_NEWS, NEWSFLOW, leftovers, needs_german_news
+from tests.flows.processes import GERMAN_NEWS, NEWSFLOW, leftovers, needs_german_news, publish_seeds
 from warehouse.snapshot import open_candidate
 from warehouse.space import NoSpaceError, megabytes
 
@@ -25,10 +25,7 @@ MountDisk = Callable[[int], Path]
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seeds published by run 1 (about 5.5 MB), to copy onto the small disks."""
-    db = tmp_path_factory.mktemp("published") / "w.duckdb"
-    result = subprocess.run([str(NEWSFLOW), "run", "--db", str(db)], cwd=REPO, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return db
+    return publish_seeds(tmp_path_factory.mktemp("published"))
 
 
 @pytest.fixture

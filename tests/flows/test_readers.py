@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.flows.processes import publish_seeds
 from tests.flows.test_cli import assert_one_line_error, newsflow
 
 pytestmark = pytest.mark.slow
@@ -19,10 +20,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The seeds, ingested once by `newsflow run`; each test attacks its own copy."""
-    path = tmp_path_factory.mktemp("readers") / "news.duckdb"
-    result = newsflow("run", "--db", str(path))
-    assert result.returncode == 0, result.stderr
-    return path
+    return publish_seeds(tmp_path_factory.mktemp("readers"), "news.duckdb")
 
 
 @pytest.fixture

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import shutil
 import signal
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.corpus import REPO
 from tests.flows.helpers import query, snapshot
-from tests.flows.processes import GERMAN_NEWS, NEWSFLOW, NewsflowRun, gone, leftovers, needs_german_news
+from tests.flows.processes import GERMAN_NEWS, NewsflowRun, gone, leftovers, needs_german_news, publish_seeds
 from warehouse.lock import lock_path
 
 pytestmark = [pytest.mark.slow, needs_german_news]
@@ -24,10 +22,7 @@ SEEDS_ARTICLES = 5
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A warehouse with the seeds published by run 1, to copy for each test."""
-    db = tmp_path_factory.mktemp("published") / "w.duckdb"
-    result = subprocess.run([str(NEWSFLOW), "run", "--db", str(db)], cwd=REPO, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return db
+    return publish_seeds(tmp_path_factory.mktemp("published"))
 
 
 def wait_for_startup(run: NewsflowRun, db: Path) -> None:
