@@ -2,7 +2,8 @@
 
     signature (per batch, in prepare: tasks/near_signature.py)
     -> find     the new paragraphs' band keys joined with the persisted band index, in DuckDB
-    -> verify   candidate pairs by shingle similarity and numbers (tasks/near_verify.py)
+    -> verify   candidate pairs: screened by numbers, sizes and sentence sketches, the rest compared
+                by shingle similarity (tasks/near_verify.py)
     -> cluster  verified pairs, refusing merges of different facts (tasks/near_cluster.py)
     -> flag     every occurrence of a clustered paragraph: kept, near repeat, near copy (warehouse/)
 
@@ -25,12 +26,14 @@ from prefect.cache_policies import NO_CACHE
 from tasks.near_cluster import cluster_pairs
 from tasks.near_config import NearDupConfig
 from tasks.near_signature import SIGNATURE_VERSION, sign_paragraphs
-from tasks.near_verify import measure_pairs, verify_pairs
+from tasks.near_verify import measure_pairs, screen_pairs, verify_pairs
 from warehouse import near
 from warehouse.runs import record_counters
 from warehouse.transaction import transaction
 
-# Candidate pairs verified at a time: their texts and shingle sets are in memory together.
+# Candidate pairs screened at a time (ids, numbers and sentence sketches in memory: no texts), and of
+# those left, pairs compared on their texts at a time (their texts and shingle sets in memory together).
+SCREEN_CHUNK = 200_000
 VERIFY_CHUNK = 20_000
 VERIFY_THREADS = 2
 # Paragraphs signed at a time when a warehouse from before m007 (or another config) is signed again.
@@ -45,7 +48,7 @@ def config_label(config: NearDupConfig) -> str:
 def sign_unsigned(con: duckdb.DuckDBPyConnection, config: NearDupConfig) -> int:
     """Stage signatures for the warehouse's paragraphs that have none (older warehouses)."""
     signed = 0
-    while not (unsigned := near.unsigned_paragraphs(con, SIGN_CHUNK)).is_empty():
+    for unsigned in near.unsigned_paragraphs(con, SIGN_CHUNK):
         near.stage_signatures(con, *sign_paragraphs(unsigned, config))
         signed += unsigned.height
     return signed
@@ -59,17 +62,27 @@ def find_near_duplicates(con: duckdb.DuckDBPyConnection, run_id: int, config: Ne
     counts["signed_again"] = sign_unsigned(con, config)  # into staging: one transaction writes one database
     with transaction(con):
         last_key = near.add_staged_signatures(con, run_id)
-    counts |= {"candidate_pairs": 0, "near_copy_pairs": 0, "rejected_numbers": 0, "rejected_similarity": 0}
+    counts |= {
+        "candidate_pairs": 0,
+        "compared_texts": 0,
+        "near_copy_pairs": 0,
+        "rejected_numbers": 0,
+        "rejected_similarity": 0,
+    }
     candidates = near.find_candidates(con, last_key)
-    # In chunks, so memory holds a few slices of the candidates and their texts however many there are;
-    # verified on two threads (Polars and NumPy let go of the GIL) while this one reads and writes DuckDB.
+    # In chunks, so memory holds a slice of the candidates and a few of texts however many there are;
+    # compared on two threads (Polars and NumPy let go of the GIL) while this one reads and writes DuckDB.
     with transaction(con), ThreadPoolExecutor(max_workers=VERIFY_THREADS) as threads:
         pending: deque[Future[pl.DataFrame]] = deque()
-        for first in range(1, candidates + 1, VERIFY_CHUNK):
-            chunk = near.candidate_chunk(con, first, first + VERIFY_CHUNK - 1)
-            pending.append(threads.submit(verify_pairs, chunk, config))
-            if len(pending) > VERIFY_THREADS:
-                record_verified(con, pending.popleft().result(), run_id, counts)
+        for first in range(1, candidates + 1, SCREEN_CHUNK):
+            settled, to_compare = screen_pairs(near.candidate_chunk(con, first, first + SCREEN_CHUNK - 1), config)
+            record_verified(con, settled, run_id, counts)
+            counts["compared_texts"] += to_compare.height
+            to_compare = near.with_texts(con, to_compare)
+            for start in range(0, to_compare.height, VERIFY_CHUNK):
+                pending.append(threads.submit(verify_pairs, to_compare.slice(start, VERIFY_CHUNK), config))
+                if len(pending) > VERIFY_THREADS:
+                    record_verified(con, pending.popleft().result(), run_id, counts)
         while pending:
             record_verified(con, pending.popleft().result(), run_id, counts)
     with transaction(con):

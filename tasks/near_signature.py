@@ -15,7 +15,9 @@ turns each paragraph's shingle hashes into a MinHash, whose rows are hashed band
 paragraphs that merely share a sentence rarely meet, which keeps the comparisons few as the corpus
 grows. Exact keys add what MinHash misses: the whole skeleton, and the skeleton without its last
 sentence or its last one to three words, so a copy with its last sentence cut, or a short one with a
-credit appended (low Jaccard similarity), meets its original.
+credit appended (low Jaccard similarity), meets its original. A small sketch of each sentence (a few
+MinHash values of its shingles) lets the verify stage set aside, without reading the texts again,
+pairs in which each paragraph has a sentence the other lacks: two stories that share a sentence.
 
 Paragraphs under `min_words` words get no band keys: they match only exactly.
 """
@@ -26,6 +28,7 @@ import unicodedata
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
 import rensa
 import xxhash
 
@@ -33,13 +36,17 @@ from tasks.near_config import NearDupConfig
 
 # Change any of these, the skeleton, or the band hashing, and old band keys no longer meet new ones:
 # bump SIGNATURE_VERSION; a warehouse signed with another version is signed again (warehouse/near.py).
-SIGNATURE_VERSION = f"1-rensa{rensa.RMinHash.ALGORITHM_VERSION}"
+SIGNATURE_VERSION = f"2-rensa{rensa.RMinHash.ALGORITHM_VERSION}"
 SHINGLE_CHARS = 5
 # A copy with up to this many words appended (a credit) meets its original on an exact key.
 CREDIT_WORDS = 3
 # A sentence ends at . ! ? or … (and closing quotes), before whitespace.
 SENTENCE_END = r"([.!?…]+[\"»”)]*)\s+"
 SENTENCE_MARK = "\x01"
+# MinHash values per sentence in its sketch. A sentence of one paragraph is "found" in the other when one
+# of its values is among the other's: an edited sentence (Jaccard 0.6 with its original) is missed by all
+# six with probability 0.4^6 = 0.4%, a different sentence matches by chance about never (32-bit values).
+SKETCH_VALUES = 6
 
 
 # Every Cyrillic letter of Russian and Kazakh, and the Latin letters of the Kazakh alphabets, meet in
@@ -137,6 +144,27 @@ def shingle_hashes(skeletons: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return splitmix64(hashed[keep].astype(np.uint64)), offsets
 
 
+def sentence_sketches(marked: pl.Series) -> pl.Series:
+    """For each marked skeleton, SKETCH_VALUES MinHash values of each sentence's shingles (32 bits each),
+    sentence after sentence, as one list; sentences too short for a shingle have none."""
+    sentences = (
+        marked.str.split(SENTENCE_MARK).to_frame("sentence").with_row_index("text").explode("sentence")
+    ).with_columns(pl.col("sentence").str.strip_chars())
+    hashes, offsets = shingle_hashes(sentences["sentence"].to_list())
+    has_shingles = np.diff(offsets) > 0
+    starts = offsets[:-1][has_shingles].astype(np.intp)
+    seeds = splitmix64(np.arange(1, SKETCH_VALUES + 1, dtype=np.uint64))
+    minima = np.empty((len(starts), SKETCH_VALUES), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        # The minimum of each sentence's hashes under each seed; sentences without shingles take no room.
+        for column, seed in enumerate(seeds if len(starts) else []):
+            minima[:, column] = np.minimum.reduceat(splitmix64(hashes ^ seed), starts)
+    values = (minima >> np.uint64(32)).astype(np.uint32).reshape(-1)
+    per_text = np.bincount(sentences["text"].to_numpy()[has_shingles], minlength=marked.len()) * SKETCH_VALUES
+    lists = pa.LargeListArray.from_arrays(pa.array(np.concatenate([[0], np.cumsum(per_text)])), pa.array(values))
+    return pl.Series("sentence_sketch", lists, dtype=pl.List(pl.UInt32))
+
+
 def band_keys(skeletons: list[str], config: NearDupConfig) -> np.ndarray:
     """(texts, bands + 1) band keys: a hash of each band of MinHash rows, then of the whole skeleton."""
     hashes, offsets = shingle_hashes(skeletons)
@@ -156,20 +184,26 @@ def text_keys(skeletons: list[str]) -> np.ndarray:
 
 
 def sign_paragraphs(paragraphs: pl.DataFrame, config: NearDupConfig) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """From (paragraph_id, text), one row per distinct paragraph_id: (paragraph_id, words, numbers); for
-    those of at least `config.min_words` words, their band keys (paragraph_id, band_key); and the keys
-    of their shorter forms that still have that many words (paragraph_id, prefix_key)."""
+    """From (paragraph_id, text), one row per distinct paragraph_id: (paragraph_id, words, numbers, chars,
+    sentence_sketch); for those of at least `config.min_words` words, their band keys (paragraph_id,
+    band_key); and the keys of their shorter forms that still have that many words (paragraph_id,
+    prefix_key). Short paragraphs have an empty sentence sketch: they match only exactly."""
     distinct = paragraphs.select("paragraph_id", "text").unique("paragraph_id", keep="first", maintain_order=True)
     signed = distinct.select(
         "paragraph_id",
         words=pl.col("text").str.count_matches(r"\S+").cast(pl.Int32),
         numbers=numbers(pl.col("text")),
+        chars=pl.col("text").str.len_chars().cast(pl.Int32),
     )
     long = (
         distinct.with_columns(signed["words"])
         .filter(pl.col("words") >= config.min_words)
         .select("paragraph_id", marked=marked_skeleton(pl.col("text")))
         .with_columns(skeleton=unmarked(pl.col("marked")))
+    )
+    sketches = long.select("paragraph_id", sentence_sketches(long["marked"]))
+    signed = signed.join(sketches, on="paragraph_id", how="left", maintain_order="left").with_columns(
+        pl.col("sentence_sketch").fill_null([])
     )
     keys = band_keys(long["skeleton"].to_list(), config) if long.height else np.empty((0, config.bands + 1), np.uint64)
     bands = pl.DataFrame(

@@ -12,6 +12,11 @@ A pair is a near copy when, on the skeleton of tasks/near_signature.py,
   stories. A copy may add a sentence (a credit, a dateline) or lose one (cut), not both.
 A pair that met only because one paragraph is the other without its last sentence (an exact key,
 `cut_only`) is such a copy by construction: only its numbers and size ratio are checked.
+
+Most candidate pairs are decided before their texts are read (`screen_pairs`): by their numbers, by
+their sizes when cut copies, and by the sentence sketches of tasks/near_signature.py when each side has
+a sentence of which no sketch value is found in the other (two stories). Only the rest are compared
+shingle by shingle (`verify_pairs`).
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import polars as pl
 import pyarrow as pa
 
 from tasks.near_config import NearDupConfig
-from tasks.near_signature import SENTENCE_END, shingle_hashes, skeleton
+from tasks.near_signature import SENTENCE_END, SKETCH_VALUES, shingle_hashes, skeleton
 
 NOVEL_SENTENCE = 0.5
 
@@ -95,26 +100,64 @@ def numbers_agree(left: pl.Expr, right: pl.Expr) -> pl.Expr:
     return (left.list.set_difference(right).list.len() == 0) | (right.list.set_difference(left).list.len() == 0)
 
 
-def verify_pairs(pairs: pl.DataFrame, config: NearDupConfig) -> pl.DataFrame:
-    """From candidate pairs (left_id, right_id, left_text, right_text, left_numbers, right_numbers,
-    cut_only): (left_id, right_id, similarity, numbers_agree, is_near_copy)."""
-    verdict_columns = ("left_id", "right_id", "similarity", "numbers_agree", "is_near_copy")
-    agreeing = pairs.with_columns(numbers_agree=numbers_agree(pl.col("left_numbers"), pl.col("right_numbers")))
+VERDICT = ("left_id", "right_id", "similarity", "numbers_agree", "is_near_copy")
+
+
+def unmatched_sentence(pairs: pl.DataFrame, own: str, other: str) -> pl.Series:
+    """For each pair, whether a sentence of the `own` sketch has none of its values in the `other`."""
+    numbered = pairs.select(own, other).with_row_index("pair")
+    values = numbered.select("pair", value=own).explode("value").drop_nulls()
+    values = values.with_columns(sentence=pl.int_range(pl.len()).over("pair") // SKETCH_VALUES)
+    found = numbered.select("pair", value=other).explode("value").drop_nulls().unique().with_columns(found=True)
+    sentences = (
+        values.join(found, on=["pair", "value"], how="left")
+        .group_by("pair", "sentence")
+        .agg(pl.col("found").any())
+        .group_by("pair")
+        .agg(unmatched=(~pl.col("found")).any())
+    )
+    return numbered.join(sentences, on="pair", how="left", maintain_order="left")["unmatched"].fill_null(False)
+
+
+def screen_pairs(pairs: pl.DataFrame, config: NearDupConfig) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """From candidate pairs without their texts (left_id, right_id, left_numbers, right_numbers,
+    left_chars, right_chars, left_sketch, right_sketch, cut_only): the verdicts that need no text
+    (VERDICT columns), and the pairs left to compare on their texts, whose numbers agree (left_id,
+    right_id)."""
+    # One chunk per column: Polars' list set operations require both sides chunked alike.
+    agreeing = pairs.rechunk().with_columns(
+        numbers_agree=numbers_agree(pl.col("left_numbers"), pl.col("right_numbers"))
+    )
     # One is the other without its last sentence: its similarity is its share of the other's length.
-    left_chars, right_chars = pl.col("left_text").str.len_chars(), pl.col("right_text").str.len_chars()
     cut = agreeing.filter("cut_only").with_columns(
-        similarity=pl.min_horizontal(left_chars, right_chars) / pl.max_horizontal(left_chars, right_chars, 1)
+        similarity=pl.min_horizontal("left_chars", "right_chars") / pl.max_horizontal("left_chars", "right_chars", 1)
     )
     cut = cut.with_columns(is_near_copy=pl.col("numbers_agree") & (pl.col("similarity") >= config.length_ratio))
-
     rest = agreeing.filter(~pl.col("cut_only"))
-    texts = texts_of(rest)
+    rest = rest.with_columns(
+        two_stories=unmatched_sentence(rest, "left_sketch", "right_sketch")
+        & unmatched_sentence(rest, "right_sketch", "left_sketch")
+    )
+    settled = rest.filter(~pl.col("numbers_agree") | pl.col("two_stories"))
+    settled = settled.with_columns(similarity=pl.lit(None, pl.Float64), is_near_copy=False)
+    to_compare = rest.filter(pl.col("numbers_agree") & ~pl.col("two_stories"))
+    return (
+        pl.concat([cut.select(VERDICT), settled.select(VERDICT)]),
+        to_compare.select("left_id", "right_id"),
+    )
+
+
+def verify_pairs(pairs: pl.DataFrame, config: NearDupConfig) -> pl.DataFrame:
+    """From the pairs screening left (left_id, right_id, left_text, right_text), whose numbers agree:
+    the VERDICT columns."""
+    agreeing = pairs.with_columns(numbers_agree=True)
+    texts = texts_of(agreeing)
     shingles = texts.select("id", shingles=shingle_sets(texts["text"]))
-    measured = measure_pairs(rest, shingles)
+    measured = measure_pairs(agreeing, shingles)
     similar = (pl.col("similarity") >= config.jaccard) | (
         (pl.col("containment") >= config.containment) & (pl.col("ratio") >= config.length_ratio)
     )
-    verdict = measured.with_columns(is_near_copy=pl.col("numbers_agree") & similar)
+    verdict = measured.with_columns(is_near_copy=similar)
     # Sentence by sentence only where the rest says yes: the look is costlier, and such pairs are few.
     maybe = verdict.filter("is_near_copy")
     if maybe.height:
@@ -122,4 +165,4 @@ def verify_pairs(pairs: pl.DataFrame, config: NearDupConfig) -> pl.DataFrame:
         verdict = verdict.join(two_stories, on=["left_id", "right_id"], how="left").with_columns(
             pl.col("is_near_copy") & ~pl.col("two_stories").fill_null(False)
         )
-    return pl.concat([cut.select(verdict_columns), verdict.select(verdict_columns)])
+    return verdict.select(VERDICT)

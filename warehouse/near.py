@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import duckdb
 import polars as pl
 
@@ -23,19 +25,19 @@ UNSIGNED = """
 SELECT paragraph_id, text FROM core.paragraphs
 WHERE paragraph_id NOT IN (SELECT paragraph_id FROM core.near_signatures)
   AND paragraph_id NOT IN (SELECT paragraph_id FROM staging.near_signatures)
-ORDER BY paragraph_id
-LIMIT ?
 """
-STAGE_SIGNATURES = "INSERT INTO staging.near_signatures BY NAME SELECT paragraph_id, words, numbers FROM new_signatures"
+STAGE_SIGNATURES = "INSERT INTO staging.near_signatures BY NAME SELECT * FROM new_signatures"
 STAGE_BANDS = "INSERT INTO staging.near_bands BY NAME SELECT paragraph_id, band_key FROM new_bands"
 STAGE_PREFIXES = "INSERT INTO staging.near_prefixes BY NAME SELECT paragraph_id, prefix_key FROM new_prefixes"
 LAST_KEY = "SELECT coalesce(max(signature_key), 0) FROM core.near_signatures"
 # Signatures of the paragraphs new to the warehouse, keyed after the last key; then their band keys.
 ADD_SIGNATURES = """
 INSERT INTO core.near_signatures
-SELECT paragraph_id, $last_key + row_number() OVER (ORDER BY paragraph_id), words, numbers, $run_id
+SELECT paragraph_id, $last_key + row_number() OVER (ORDER BY paragraph_id), words, numbers, $run_id,
+       chars, sentence_sketch
 FROM (
-    SELECT paragraph_id, any_value(words) AS words, any_value(numbers) AS numbers
+    SELECT paragraph_id, any_value(words) AS words, any_value(numbers) AS numbers, any_value(chars) AS chars,
+           any_value(sentence_sketch) AS sentence_sketch
     FROM staging.near_signatures
     WHERE paragraph_id IN (SELECT paragraph_id FROM core.paragraphs)
       AND paragraph_id NOT IN (SELECT paragraph_id FROM core.near_signatures)
@@ -87,24 +89,28 @@ FROM (
 )
 """
 CANDIDATE_COUNT = "SELECT count(*) FROM near_candidates"
-# One chunk of candidates with what verify needs; the smaller paragraph_id on the left.
+# One chunk of candidates with what verify screens them by, without their texts; the smaller
+# paragraph_id on the left.
 CANDIDATE_CHUNK = """
 SELECT
-    CASE WHEN a.paragraph_id < b.paragraph_id THEN a.paragraph_id ELSE b.paragraph_id END AS left_id,
-    CASE WHEN a.paragraph_id < b.paragraph_id THEN b.paragraph_id ELSE a.paragraph_id END AS right_id,
-    CASE WHEN a.paragraph_id < b.paragraph_id THEN pa.text ELSE pb.text END AS left_text,
-    CASE WHEN a.paragraph_id < b.paragraph_id THEN pb.text ELSE pa.text END AS right_text,
-    CASE WHEN a.paragraph_id < b.paragraph_id THEN a.numbers ELSE b.numbers END AS left_numbers,
-    CASE WHEN a.paragraph_id < b.paragraph_id THEN b.numbers ELSE a.numbers END AS right_numbers,
+    CASE WHEN swap THEN b.paragraph_id ELSE a.paragraph_id END AS left_id,
+    CASE WHEN swap THEN a.paragraph_id ELSE b.paragraph_id END AS right_id,
+    CASE WHEN swap THEN b.numbers ELSE a.numbers END AS left_numbers,
+    CASE WHEN swap THEN a.numbers ELSE b.numbers END AS right_numbers,
+    CASE WHEN swap THEN b.chars ELSE a.chars END AS left_chars,
+    CASE WHEN swap THEN a.chars ELSE b.chars END AS right_chars,
+    CASE WHEN swap THEN b.sentence_sketch ELSE a.sentence_sketch END AS left_sketch,
+    CASE WHEN swap THEN a.sentence_sketch ELSE b.sentence_sketch END AS right_sketch,
     c.cut_only
 FROM near_candidates AS c
 JOIN core.near_signatures AS a ON a.signature_key = c.low_key
-JOIN core.near_signatures AS b ON b.signature_key = c.high_key
-JOIN core.paragraphs AS pa ON pa.paragraph_id = a.paragraph_id
-JOIN core.paragraphs AS pb ON pb.paragraph_id = b.paragraph_id
+JOIN core.near_signatures AS b ON b.signature_key = c.high_key,
+LATERAL (SELECT b.paragraph_id < a.paragraph_id AS swap)
 WHERE c.candidate BETWEEN ? AND ?
 ORDER BY c.candidate
 """
+# The texts of the paragraphs of the pairs that screening left to compare: one read per chunk.
+PARAGRAPH_TEXTS = "SELECT paragraph_id AS id, text FROM core.paragraphs WHERE paragraph_id IN (SELECT id FROM wanted)"
 RECORD_PAIRS = "INSERT INTO core.near_pairs SELECT left_id, right_id, similarity, ? FROM verified_pairs"
 # Cluster: the verified pairs among the paragraphs of the current documents, with their numbers.
 CURRENT_PAIRS = """
@@ -150,9 +156,13 @@ def forget_if_config_changed(con: duckdb.DuckDBPyConnection, config: str) -> boo
     return stored is not None
 
 
-def unsigned_paragraphs(con: duckdb.DuckDBPyConnection, limit: int) -> pl.DataFrame:
-    """Paragraphs of the warehouse with no signature yet (it predates m007, or the config changed)."""
-    return con.execute(UNSIGNED, [limit]).pl()
+def unsigned_paragraphs(con: duckdb.DuckDBPyConnection, rows: int) -> Iterator[pl.DataFrame]:
+    """Paragraphs of the warehouse with no signature yet (it predates m007, or the config changed),
+    `rows` at a time, read in one pass on a cursor of their own while `con` stages their signatures."""
+    with con.cursor() as reader:
+        batches = reader.execute(UNSIGNED).fetch_record_batch(rows)
+        for batch in batches:
+            yield pl.from_arrow(batch)
 
 
 def stage_signatures(
@@ -181,6 +191,16 @@ def find_candidates(con: duckdb.DuckDBPyConnection, last_key: int) -> int:
 
 def candidate_chunk(con: duckdb.DuckDBPyConnection, first: int, last: int) -> pl.DataFrame:
     return con.execute(CANDIDATE_CHUNK, [first, last]).pl()
+
+
+def with_texts(con: duckdb.DuckDBPyConnection, pairs: pl.DataFrame) -> pl.DataFrame:
+    """The pairs with left_text and right_text."""
+    wanted = pl.concat([pairs["left_id"], pairs["right_id"]]).unique().to_frame("id")
+    with registered(con, wanted=wanted):
+        texts = con.execute(PARAGRAPH_TEXTS).pl()
+    return pairs.join(texts.rename({"id": "left_id", "text": "left_text"}), on="left_id").join(
+        texts.rename({"id": "right_id", "text": "right_text"}), on="right_id"
+    )
 
 
 def record_pairs(con: duckdb.DuckDBPyConnection, pairs: pl.DataFrame, run_id: int) -> None:

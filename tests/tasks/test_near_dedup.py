@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import polars as pl
 
+from tasks.near_config import NearDupConfig
 from tasks.near_dedup import cluster_texts
+from tasks.near_signature import sign_paragraphs
+from tasks.near_verify import screen_pairs
+
+CONFIG = NearDupConfig()
 
 RU = (
     "Президент Беларуси Александр Лукашенко провел в понедельник переговоры с делегацией Казахстана. "
@@ -98,3 +103,46 @@ def test_a_shared_first_sentence_does_not_chain_two_paragraphs() -> None:
     # The first sentence alone is a cut copy of either paragraph: it joins one, and they stay apart.
     assert found["a_first_two"] != found["c_first_other"]
     assert found["b_first_only"] in (found["a_first_two"], found["c_first_other"])
+
+
+def screened(texts: dict[str, str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Screen every pair of `texts` as the verify stage screens candidates (no texts passed on)."""
+    signed, _, _ = sign_paragraphs(pl.DataFrame({"paragraph_id": list(texts), "text": list(texts.values())}), CONFIG)
+    left, right = (
+        signed.rename(lambda c: f"left_{c}".replace("_paragraph", "")),
+        signed.rename(lambda c: f"right_{c}".replace("_paragraph", "")),
+    )
+    pairs = left.join(right, how="cross").filter(pl.col("left_id") < pl.col("right_id"))
+    pairs = pairs.rename({"left_sentence_sketch": "left_sketch", "right_sentence_sketch": "right_sketch"})
+    return screen_pairs(pairs.with_columns(cut_only=False), CONFIG)
+
+
+def test_screening_sets_aside_two_stories_that_share_a_sentence_without_their_texts() -> None:
+    shared = RU.split(". ")[0] + "."
+    settled, to_compare = screened(
+        {
+            "a": shared + " Переговоры прошли в Минске во Дворце независимости при закрытых дверях.",
+            "b": shared + " Вечером гости посетили выставку белорусской сельскохозяйственной техники.",
+        }
+    )
+    assert to_compare.is_empty()
+    assert settled.select("left_id", "right_id", "is_near_copy").rows() == [("a", "b", False)]
+
+
+def test_screening_passes_edited_copies_on_to_the_text_comparison() -> None:
+    edits = {
+        "original": DE,
+        "typo": DE.replace("Windenergie", "Windenergei").replace("Opposition", "Oposition"),
+        "swapped": ". ".join(reversed(DE.rstrip(".").split(". "))) + ".",
+        "credit": DE + " (dpa)",
+        "quotes": DE.replace("Die Opposition", "„Die Opposition“"),
+    }
+    settled, to_compare = screened(edits)
+    assert settled.is_empty()
+    assert to_compare.height == len(edits) * (len(edits) - 1) // 2
+
+
+def test_screening_settles_different_numbers_without_their_texts() -> None:
+    settled, to_compare = screened({"rate": RU, "new rate": RU.replace("1,5", "1,7")})
+    assert to_compare.is_empty()
+    assert settled["numbers_agree"].to_list() == [False]

@@ -60,8 +60,10 @@ CREATE TABLE staging.retired_documents (
 -- Near-duplicate signatures of the batches' distinct paragraphs (tasks/near_signature.py).
 CREATE TABLE staging.near_signatures (
     paragraph_id VARCHAR NOT NULL,
-    words        INTEGER NOT NULL,
-    numbers      VARCHAR[] NOT NULL
+    words           INTEGER NOT NULL,
+    numbers         VARCHAR[] NOT NULL,
+    chars           INTEGER NOT NULL,
+    sentence_sketch UINTEGER[] NOT NULL
 );
 
 CREATE TABLE staging.near_bands (
