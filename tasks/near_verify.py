@@ -103,20 +103,23 @@ def numbers_agree(left: pl.Expr, right: pl.Expr) -> pl.Expr:
 VERDICT = ("left_id", "right_id", "similarity", "numbers_agree", "is_near_copy")
 
 
-def unmatched_sentence(pairs: pl.DataFrame, own: str, other: str) -> pl.Series:
+def unmatched_sentence(pairs: pl.DataFrame, own: str, other: str) -> np.ndarray:
     """For each pair, whether a sentence of the `own` sketch has none of its values in the `other`."""
-    numbered = pairs.select(own, other).with_row_index("pair")
-    values = numbered.select("pair", value=own).explode("value").drop_nulls()
-    values = values.with_columns(sentence=pl.int_range(pl.len()).over("pair") // SKETCH_VALUES)
-    found = numbered.select("pair", value=other).explode("value").drop_nulls().unique().with_columns(found=True)
-    sentences = (
-        values.join(found, on=["pair", "value"], how="left")
-        .group_by("pair", "sentence")
-        .agg(pl.col("found").any())
-        .group_by("pair")
-        .agg(unmatched=(~pl.col("found")).any())
-    )
-    return numbered.join(sentences, on="pair", how="left", maintain_order="left")["unmatched"].fill_null(False)
+
+    def keyed(column: str) -> tuple[np.ndarray, np.ndarray]:
+        """The values of the column's lists, flat, as (pair << 32 | value), and the pair of each."""
+        lists = pairs[column]
+        pair = np.repeat(np.arange(pairs.height, dtype=np.uint64), lists.list.len().to_numpy())
+        return pair << np.uint64(32) | lists.explode().drop_nulls().to_numpy().astype(np.uint64), pair
+
+    own_keys, own_pair = keyed(own)
+    other_keys, _ = keyed(other)
+    found = pl.Series(own_keys).is_in(pl.Series(other_keys)).to_numpy()
+    # Each sentence is SKETCH_VALUES values in a row: found when any of them is.
+    sentence_found = found.reshape(-1, SKETCH_VALUES).any(axis=1)
+    unmatched = np.zeros(pairs.height, dtype=bool)
+    unmatched[own_pair[::SKETCH_VALUES][~sentence_found].astype(np.intp)] = True
+    return unmatched
 
 
 def screen_pairs(pairs: pl.DataFrame, config: NearDupConfig) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -135,8 +138,10 @@ def screen_pairs(pairs: pl.DataFrame, config: NearDupConfig) -> tuple[pl.DataFra
     cut = cut.with_columns(is_near_copy=pl.col("numbers_agree") & (pl.col("similarity") >= config.length_ratio))
     rest = agreeing.filter(~pl.col("cut_only"))
     rest = rest.with_columns(
-        two_stories=unmatched_sentence(rest, "left_sketch", "right_sketch")
-        & unmatched_sentence(rest, "right_sketch", "left_sketch")
+        two_stories=pl.Series(
+            unmatched_sentence(rest, "left_sketch", "right_sketch")
+            & unmatched_sentence(rest, "right_sketch", "left_sketch")
+        )
     )
     settled = rest.filter(~pl.col("numbers_agree") | pl.col("two_stories"))
     settled = settled.with_columns(similarity=pl.lit(None, pl.Float64), is_near_copy=False)
