@@ -114,7 +114,7 @@ def unmatched_sentence(pairs: pl.DataFrame, own: str, other: str) -> np.ndarray:
 
     own_keys, own_pair = keyed(own)
     other_keys, _ = keyed(other)
-    found = pl.Series(own_keys).is_in(pl.Series(other_keys)).to_numpy()
+    found = pl.Series(own_keys).is_in(pl.Series(other_keys).implode()).to_numpy()
     # Each sentence is SKETCH_VALUES values in a row: found when any of them is.
     sentence_found = found.reshape(-1, SKETCH_VALUES).any(axis=1)
     unmatched = np.zeros(pairs.height, dtype=bool)
