@@ -1,10 +1,24 @@
 import polars as pl
 import pytest
 
+from bench.language import labelled_paragraphs, lingua_variant
 from flows.settings import DEFAULT_LANGUAGES
-from tasks.language import UNDETERMINED, LanguageConfigError, cld2_language, detect_languages, identify_languages
+from tasks.language import (
+    UNDETERMINED,
+    LanguageConfigError,
+    cld2_language,
+    decide_languages,
+    detect_languages,
+    identify_languages,
+    script_rules,
+)
 from tasks.segment import segment_documents
-from tests.corpus import GERMAN_SEED, KAZAKH_SEEDS, RUSSIAN_SEEDS, SEEDS
+from tests.corpus import GERMAN_SEED, KAZAKH_SEEDS, RUSSIAN_SEEDS, SEEDS, SHARED_DATA
+
+RUSSIAN = "Президент России провёл совещание с членами правительства, на котором обсуждался бюджет на следующий год."
+KAZAKH = "Қазақстан Республикасының Президенті бүгін Үкімет отырысында келесі жылғы бюджетті талқылады."
+GERMAN = "Die Bundesregierung hat am Mittwoch ein neues Gesetz zur Förderung erneuerbarer Energien beschlossen."
+LATIN = ("de", "en", "es", "fr")
 
 
 def seed_paragraphs() -> pl.DataFrame:
@@ -55,3 +69,48 @@ def test_what_cld2_leaves_lingua_labels_within_the_configured_languages() -> Non
     ukrainian = "Верховна Рада ухвалила закон про державний бюджет на наступний рік у другому читанні."
     assert cld2_language(ukrainian, ("kk", "ru")) is None
     assert detect_languages([ukrainian, "Ok"], ("kk", "ru")) == ["ru", UNDETERMINED]  # Latin fits neither
+
+
+def test_the_only_configured_language_of_a_script_is_decided_by_rule() -> None:
+    assert script_rules([GERMAN, RUSSIAN], ("de", "kk", "ru")) == [("de", ("de",)), ("ru", ("kk", "ru"))]
+    assert script_rules([RUSSIAN, KAZAKH], ("de", "en", "ru")) == [("ru", ("ru",)), ("ru", ("ru",))]
+
+
+def test_kazakh_letters_tell_kazakh_from_russian() -> None:
+    assert script_rules([KAZAKH, RUSSIAN], DEFAULT_LANGUAGES) == [("kk", ("kk", "ru")), ("ru", ("kk", "ru"))]
+    # Too few words to call Russian by the absence of Kazakh letters; a Kazakh name in Russian text; the
+    # Ukrainian і in a few words: the detectors decide, between Kazakh and Russian only.
+    for text in ("Астана мен Алматы", "Токаев посетил Қарағанды и встретился там с жителями области.",
+                 "Верховна Рада ухвалила закон про державний бюджет на наступний рік у другому читанні."):  # fmt: skip
+        assert script_rules([text], DEFAULT_LANGUAGES) == [(None, ("kk", "ru"))], text
+
+
+def test_latin_text_leaves_the_latin_languages_to_the_detectors() -> None:
+    assert script_rules([GERMAN, "Ok"], DEFAULT_LANGUAGES) == [(None, LATIN), (None, LATIN)]
+    assert detect_languages([GERMAN], DEFAULT_LANGUAGES) == ["de"]
+
+
+def test_text_of_two_scripts_or_none_keeps_every_configured_language() -> None:
+    mixed = f"{RUSSIAN} «{GERMAN}»"
+    assert script_rules([mixed, "2024 — 11.11", ""], DEFAULT_LANGUAGES) == [(None, DEFAULT_LANGUAGES)] * 3
+
+
+def test_each_distinct_text_is_decided_once_by_the_cheapest_sure_means() -> None:
+    decided = decide_languages([KAZAKH, GERMAN, KAZAKH, "Ok", GERMAN, "—"], DEFAULT_LANGUAGES)
+    assert decided.languages == ["kk", "de", "kk", "en", "de", UNDETERMINED]
+    assert (decided.by_rule, decided.by_cld2, decided.by_model) == (1, 1, 2)  # "Ok" and "—" reach lingua
+
+
+@pytest.mark.skipif(not SHARED_DATA.is_dir(), reason=f"{SHARED_DATA} is absent: the shared corpora sit beside the repo")
+def test_the_fast_path_agrees_with_lingua_on_all_text_of_real_paragraphs() -> None:
+    """1,000 real kk/de/ru paragraphs and 100 with a quote in another language (bench/language.py has 22,000)."""
+    _, texts = labelled_paragraphs(1_000, 100)
+    reference = lingua_variant(None)(texts)
+    decided = decide_languages(texts, DEFAULT_LANGUAGES)
+    agree = sum(map(str.__eq__, decided.languages, reference))
+    assert agree >= 0.995 * len(texts), [
+        (t, f, r) for t, f, r in zip(texts, decided.languages, reference, strict=True) if f != r
+    ]
+    # The point of the rules: most texts never reach lingua (the mixed ones mostly do).
+    assert decided.by_model <= 0.03 * 1_000 + 100, decided.by_model
+    assert decided.by_rule >= 0.5 * len(texts), decided.by_rule
