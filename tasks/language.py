@@ -1,16 +1,18 @@
 """Identify language: of every paragraph, offline, and of every document by the most text.
 
-Each distinct text of a batch is decided once, on its first DETECT_CHARS characters, by the cheapest
-means that is sure, restricted to the configured languages:
-1. Script rules, counted in Rust over the whole batch (Polars regexes). Words are runs of Latin,
-   Cyrillic or other letters; the script of most words narrows the candidates to the configured
-   languages written in it, as lingua's own rules do. One candidate is the answer. Between Kazakh
-   and Russian, Kazakh's own letters (әғқңөұүһі) decide: on half the words or more it is Kazakh
-   (lingua's rule too); on none of at least RUSSIAN_MIN_WORDS words it is Russian.
-2. CLD2 (Google's Compact Language Detector 2, C++) for what the rules leave: its answer stands when
-   it calls it reliable, gives it at least CLD2_MIN_PERCENT of the text, and it is a candidate.
-3. lingua decides the rest (short, mixed or unusual text), restricted to the candidates of the
-   text's script: far more accurate on short text, and ~10x slower than CLD2.
+Each distinct text of a batch is decided once, by the cheapest means that is sure, among the configured
+languages:
+1. Rules, counted in Rust over the whole text of every distinct paragraph of the batch (Polars
+   regexes). The script of most letters (Latin, Cyrillic) narrows the candidates to the configured
+   languages written in it, as lingua does; one candidate is the answer. Between Kazakh and Russian,
+   Kazakh's own letters (әғқңөұүһі) decide: in half the Cyrillic words or more it is Kazakh (lingua's
+   rule too), in none of at least RUSSIAN_MIN_WORDS words it is Russian. Between German, English,
+   Spanish and French, function words that only one of them uses decide when one leads clearly.
+2. CLD2 (Google's Compact Language Detector 2, C++) for what the rules leave, on the first
+   DETECT_CHARS characters: its answer stands when it calls it reliable, gives it at least
+   CLD2_MIN_PERCENT of the text, and it is a candidate.
+3. lingua decides the rest (short, mixed or unusual text) on the same characters, among the
+   candidates left: far more accurate on short text, ~10x slower than CLD2, and it holds the GIL.
 How many texts each means decided, and how this agrees with lingua on all text, is measured by
 bench/language.py (bench/README.md). A paragraph with no letters, or that fits none of the
 configured languages, is `und` (undetermined).
@@ -33,16 +35,36 @@ CLD2_MIN_PERCENT = 80
 # Kazakh without one of its own letters in this many words is so rare that such text is Russian; shorter
 # text (a headline, "Астана мен Алматы") goes on to the detectors.
 RUSSIAN_MIN_WORDS = 8
-# The share of its words a script must have for the text to count as written in it. A text of two scripts
-# in more even parts (a quote, a name) is left to lingua with every configured language.
-SCRIPT_SHARE = 0.8
+# The share of its letters a script must have for the text to count as written in it: on text of two
+# scripts (a Kazakh paragraph quoting German) lingua answers in the script of most letters (of 2,000 such
+# paragraphs only those between 45% and 55% went either way, bench/README.md). Closer to even, lingua
+# decides among every configured language.
+SCRIPT_SHARE = 0.6
 KAZAKH_LETTERS = "әғқңөұүһіӘҒҚҢӨҰҮҺІ"
-# Letter runs by script, as Rust regexes (Polars): Latin and Cyrillic as Unicode scripts, "other" any letter of
-# neither; a Kazakh word is a Cyrillic run with at least one Kazakh letter.
+# Letters and words (runs of letters) by script, as Rust regexes (Polars): Latin and Cyrillic as Unicode
+# scripts, "other" any letter of neither; a Kazakh word is a Cyrillic run with at least one Kazakh letter.
+LATIN_LETTER = r"\p{Latin}"
+CYRILLIC_LETTER = r"\p{Cyrillic}"
+OTHER_LETTER = r"[\p{L}--\p{Latin}--\p{Cyrillic}]"
 LATIN_WORD = r"\p{Latin}+"
 CYRILLIC_WORD = r"\p{Cyrillic}+"
-OTHER_WORD = r"[\p{L}--\p{Latin}--\p{Cyrillic}]+"
 KAZAKH_WORD = rf"\p{{Cyrillic}}*[{KAZAKH_LETTERS}]\p{{Cyrillic}}*"
+# Function words that only one of German, English, Spanish and French uses (none of "die", "des", "la",
+# "que", "en", "es", "un", "se": two of them share those). Between these languages the one whose words make
+# FUNCTION_SHARE of the text's words, at least FUNCTION_MIN_HITS of them and FUNCTION_LEAD times as many as
+# any other's, is the language: news prose is full of them, and a name or a quoted phrase from another
+# language does not tip the count.
+FUNCTION_WORDS = {
+    "de": "der das und nicht mit ist sich auch auf für wird werden ein eine einen einem einer dem zum zur sind wurde "
+    "nach bei aus über noch wie oder aber hat haben dass sie ich wir vom nur schon kann im",
+    "en": "the and of to is that with was for are this from have has which will would been were their they it not by",
+    "es": "el los las del y una por con para su al lo como más pero sus fue está",
+    "fr": "le les et est une dans pour qui sur pas aux cette sont avec ont été mais il elle ce",
+}
+FUNCTION_SHARE = 0.1
+FUNCTION_LEAD = 5
+FUNCTION_MIN_HITS = 2
+FUNCTION_MIN_WORDS = 5  # "Er hat im": too few words to count on
 SCRIPTS = {
     "latin": frozenset(language.iso_code_639_1.name.lower() for language in Language.all_with_latin_script()),
     "cyrillic": frozenset(language.iso_code_639_1.name.lower() for language in Language.all_with_cyrillic_script()),
@@ -98,7 +120,7 @@ def decide_languages(texts: list[str], languages: tuple[str, ...]) -> Decided:
         if language is not None:
             language_of[text] = language
             by_rule += 1
-        elif (language := cld2_language(text, candidates)) is not None:
+        elif (language := cld2_language(text[:DETECT_CHARS], candidates)) is not None:
             language_of[text] = language
             by_cld2 += 1
         else:
@@ -116,34 +138,66 @@ def decide_languages(texts: list[str], languages: tuple[str, ...]) -> Decided:
 def script_rules(texts: list[str], languages: tuple[str, ...]) -> list[tuple[str | None, tuple[str, ...]]]:
     """For every text, (its language when the script rules decide it, else None; the candidates left).
 
-    The candidates are the configured languages written in the script of most of the text's words, or all
-    configured languages when no script has most words or none of them is written in it.
+    The candidates are the configured languages written in the script of SCRIPT_SHARE of the text's letters,
+    or all configured languages when no script has that share or none of them is written in it.
     """
-    words = pl.DataFrame({"text": texts}, schema={"text": pl.String}).select(
-        latin=pl.col("text").str.count_matches(LATIN_WORD),
-        cyrillic=pl.col("text").str.count_matches(CYRILLIC_WORD),
-        other=pl.col("text").str.count_matches(OTHER_WORD),
-        kazakh=pl.col("text").str.count_matches(KAZAKH_WORD),
-    )
     written_in = {script: tuple(code for code in languages if code in codes) for script, codes in SCRIPTS.items()}
+    # Function words count only where every Latin candidate has its own: another language may share them.
+    latin_languages = written_in["latin"]
+    by_function_words = (
+        latin_languages if len(latin_languages) > 1 and set(latin_languages) <= FUNCTION_WORDS.keys() else ()
+    )
+    text = pl.col("text")
+    counts = pl.DataFrame({"text": texts}, schema={"text": pl.String}).select(
+        text.str.count_matches(LATIN_LETTER).alias("latin_letters"),
+        text.str.count_matches(CYRILLIC_LETTER).alias("cyrillic_letters"),
+        text.str.count_matches(OTHER_LETTER).alias("other_letters"),
+        text.str.count_matches(LATIN_WORD).alias("latin_words"),
+        text.str.count_matches(CYRILLIC_WORD).alias("cyrillic_words"),
+        text.str.count_matches(KAZAKH_WORD).alias("kazakh_words"),
+        *(text.str.count_matches(_function_words(code)).alias(code) for code in by_function_words),
+    )
     decided = []
-    for latin, cyrillic, other, kazakh in words.iter_rows():
-        words = latin + cyrillic + other
-        script = "latin" if latin >= SCRIPT_SHARE * words else "cyrillic" if cyrillic >= SCRIPT_SHARE * words else None
-        candidates = written_in[script] if words and script is not None and written_in[script] else languages
-        decided.append((_rule(candidates, words, cyrillic, kazakh), candidates))
+    for latin, cyrillic, other, latin_words, cyrillic_words, kazakh_words, *function_words in counts.iter_rows():
+        letters = latin + cyrillic + other
+        script = (
+            "latin" if latin >= SCRIPT_SHARE * letters else "cyrillic" if cyrillic >= SCRIPT_SHARE * letters else None
+        )
+        candidates = written_in[script] if letters and script is not None and written_in[script] else languages
+        if len(candidates) == 1:
+            language = candidates[0]
+        elif script == "latin" and function_words:
+            language = _function_word_rule(by_function_words, function_words, latin_words)
+        elif script == "cyrillic" and sorted(candidates) == ["kk", "ru"]:
+            language = _kazakh_or_russian(cyrillic_words, kazakh_words)
+        else:
+            language = None
+        decided.append((language, candidates))
     return decided
 
 
-def _rule(candidates: tuple[str, ...], words: int, cyrillic: int, kazakh: int) -> str | None:
-    if len(candidates) == 1:
-        return candidates[0]
-    if sorted(candidates) == ["kk", "ru"]:
-        if 2 * kazakh >= words:
-            return "kk"
-        if kazakh == 0 and cyrillic >= RUSSIAN_MIN_WORDS:
-            return "ru"
+def _kazakh_or_russian(cyrillic_words: int, kazakh_words: int) -> str | None:
+    if 2 * kazakh_words >= cyrillic_words:
+        return "kk"
+    if kazakh_words == 0 and cyrillic_words >= RUSSIAN_MIN_WORDS:
+        return "ru"
     return None
+
+
+def _function_word_rule(candidates: tuple[str, ...], hits: list[int], words: int) -> str | None:
+    ranked = sorted(zip(hits, candidates, strict=True), reverse=True)
+    (most, language), (second, _) = ranked[0], ranked[1]
+    sure = words >= FUNCTION_MIN_WORDS and most >= max(
+        FUNCTION_MIN_HITS, FUNCTION_SHARE * words, FUNCTION_LEAD * second
+    )
+    return language if sure else None
+
+
+@functools.cache
+def _function_words(code: str) -> str:
+    # ASCII word boundaries: Rust's Unicode ones cost 20x the time. A neighbouring non-ASCII letter then also
+    # counts as a boundary ("Räder" holds "der"), which adds a hit inside a word of that same language at most.
+    return rf"(?i)(?-u:\b)(?:{'|'.join(FUNCTION_WORDS[code].split())})(?-u:\b)"
 
 
 def cld2_language(text: str, languages: tuple[str, ...]) -> str | None:

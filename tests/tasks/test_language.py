@@ -85,9 +85,38 @@ def test_kazakh_letters_tell_kazakh_from_russian() -> None:
         assert script_rules([text], DEFAULT_LANGUAGES) == [(None, ("kk", "ru"))], text
 
 
-def test_latin_text_leaves_the_latin_languages_to_the_detectors() -> None:
-    assert script_rules([GERMAN, "Ok"], DEFAULT_LANGUAGES) == [(None, LATIN), (None, LATIN)]
-    assert detect_languages([GERMAN], DEFAULT_LANGUAGES) == ["de"]
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (GERMAN, "de"),
+        ("Der Minister sagte, die Reform sei «too little, too late» und werde nicht reichen.", "de"),
+        ("The government said on Wednesday that it would not raise taxes this year.", "en"),
+        ("El Gobierno aprobó el miércoles una ley para reducir los precios de la energía.", "es"),
+        ("Le gouvernement a présenté mercredi une réforme qui sera votée avant la fin de l'année.", "fr"),
+    ],
+)
+def test_function_words_tell_the_latin_languages_apart(text: str, language: str) -> None:
+    assert script_rules([text], DEFAULT_LANGUAGES) == [(language, LATIN)]
+
+
+def test_too_few_words_or_no_clear_lead_leave_latin_text_to_the_detectors() -> None:
+    half = "Die Regierung hat das entschieden und sagt: the government has decided this."
+    assert script_rules(["Er hat im", "Kontakt", half], DEFAULT_LANGUAGES) == [(None, LATIN)] * 3
+    assert detect_languages(["Kontakt"], DEFAULT_LANGUAGES) == ["de"]
+
+
+def test_function_words_count_only_when_every_latin_candidate_has_its_own() -> None:
+    # Dutch shares "die", "is", "de", ... with them and has no list here: CLD2 and lingua decide.
+    assert script_rules([GERMAN], ("de", "nl", "ru")) == [(None, ("de", "nl"))]
+    assert detect_languages([GERMAN], ("de", "nl", "ru")) == ["de"]
+
+
+def test_a_quote_in_another_script_leaves_the_script_of_most_letters() -> None:
+    quoting = f"{KAZAKH} Ол: «Wir schaffen das», – деді."
+    assert script_rules([quoting, f"{RUSSIAN} «Wir schaffen das»"], DEFAULT_LANGUAGES) == [
+        ("kk", ("kk", "ru")),
+        ("ru", ("kk", "ru")),
+    ]
 
 
 def test_text_of_two_scripts_or_none_keeps_every_configured_language() -> None:
@@ -96,9 +125,11 @@ def test_text_of_two_scripts_or_none_keeps_every_configured_language() -> None:
 
 
 def test_each_distinct_text_is_decided_once_by_the_cheapest_sure_means() -> None:
-    decided = decide_languages([KAZAKH, GERMAN, KAZAKH, "Ok", GERMAN, "—"], DEFAULT_LANGUAGES)
-    assert decided.languages == ["kk", "de", "kk", "en", "de", UNDETERMINED]
-    assert (decided.by_rule, decided.by_cld2, decided.by_model) == (1, 1, 2)  # "Ok" and "—" reach lingua
+    short_german = "Die Bundesregierung beschließt ein Gesetz."  # too few words for the rules; CLD2 is sure
+    texts = [KAZAKH, GERMAN, KAZAKH, "Ok", short_german, GERMAN, "—", short_german]
+    decided = decide_languages(texts, DEFAULT_LANGUAGES)
+    assert decided.languages == ["kk", "de", "kk", "en", "de", "de", UNDETERMINED, "de"]
+    assert (decided.by_rule, decided.by_cld2, decided.by_model) == (2, 1, 2)  # "Ok" and "—" reach lingua
 
 
 @pytest.mark.skipif(not SHARED_DATA.is_dir(), reason=f"{SHARED_DATA} is absent: the shared corpora sit beside the repo")
