@@ -1,16 +1,17 @@
 """Benchmark: language identification, the costliest step of a run, in the ways we could run it.
 
-    .venv/bin/python bench/language.py [--paragraphs 20000] [--mixed 2000]
+    .venv/bin/python bench/language.py [--paragraphs 20000] [--mixed 2000] [--sentences 2000]
     .venv/bin/python bench/language.py --corpus /tmp/newsflow-corpus/100MB [--sample 5000]
 
 Labelled paragraphs: real paragraphs whose language is known by their source (Kazakh KazNERD sentences,
 German 10kGNAD articles cut into 3-sentence paragraphs, Russian corus articles), plus --mixed paragraphs
-of one of them followed by a sentence of another language (a quote). Each is labelled with lingua
+of one of them followed by a sentence of another language (a quote), and --sentences paragraphs of 2-4
+sentences each in a language drawn at random (the harsh corpus of issue 14). Each is labelled with lingua
 restricted to the default NEWSFLOW_LANGUAGES: all text (the reference), the first 200 characters, and
 low-accuracy mode; with CLD2 alone; with newsflow before this change (CLD2 where sure, lingua the rest);
 and with newsflow's `decide_languages` (script rules, CLD2, lingua for the rest). Prints seconds (wall and
-CPU), accuracy per language on the single-language paragraphs, agreement with lingua on all text (single
-and mixed), the share of distinct texts each means decided, and writes bench/results/language.json.
+CPU), accuracy per language on the single-language paragraphs, agreement with lingua on all text (per
+group and overall), the share of distinct texts each means decided, and writes bench/results/language.json.
 
 --corpus: the paragraphs of a corpus built by bench/corpus.py, segmented as the pipeline does, in batches
 of the flow's size: CPU seconds of language ID before and after, the share of distinct paragraphs that
@@ -42,6 +43,7 @@ RESULTS = REPO / "bench" / "results"
 BEFORE_DETECT_CHARS = 200  # tasks/language.py's DETECT_CHARS before the script rules
 
 Labeller = Callable[[list[str]], list[str]]
+GROUPS = ("mixed", "sentences")  # the labels of paragraphs of more than one language
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -60,16 +62,25 @@ def labelled_pairs() -> list[tuple[str, str]]:
     return pairs
 
 
-def labelled_paragraphs(count: int, mixed: int) -> tuple[list[str], list[str]]:
+def labelled_paragraphs(count: int, mixed: int, sentences: int = 0) -> tuple[list[str], list[str]]:
     """`count` single-language paragraphs with their language, then `mixed` ones labelled "mixed": a
-    paragraph of the pool after them followed by the first sentence of a paragraph of another language."""
+    paragraph of the pool after them followed by the first sentence of a paragraph of another language,
+    then `sentences` ones labelled "sentences": 2-4 sentences each of a language drawn at random (the
+    harsh corpus of issue 14)."""
     pairs = labelled_pairs()
     single, rest = pairs[:count], pairs[count:]
     rng = random.Random(2)
     quotes = [(rng.choice([p for p in rest if p[0] != label])[1].split(". ")[0], text) for label, text in rest[:mixed]]
+    pool: dict[str, list[str]] = {}
+    for label, text in rest[mixed:]:
+        pool.setdefault(label, []).extend(f"{part.rstrip('.')}." for part in text.split(". ") if len(part) >= 30)
+    languages = sorted(pool)
+    recombined = [
+        " ".join(rng.choice(pool[rng.choice(languages)]) for _ in range(rng.randint(2, 4))) for _ in range(sentences)
+    ]
     return (
-        [label for label, _ in single] + ["mixed"] * len(quotes),
-        [text for _, text in single] + [f"{text} «{quote}.»" for quote, text in quotes],
+        [label for label, _ in single] + ["mixed"] * len(quotes) + ["sentences"] * len(recombined),
+        [text for _, text in single] + [f"{text} «{quote}.»" for quote, text in quotes] + recombined,
     )
 
 
@@ -117,14 +128,14 @@ def measure(
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     reference = reference or found
 
-    def agreement(kind: Callable[[str], bool]) -> float:
-        pairs = [(f, r) for f, r, t in zip(found, reference, truth, strict=True) if kind(t)]
+    def agreement(group: str | None = None) -> float:
+        pairs = [(f, r) for f, r, t in zip(found, reference, truth, strict=True) if group in (None, _group(t))]
         return round(sum(f == r for f, r in pairs) / max(len(pairs), 1), 4)
 
     accuracy = {
         language: round(sum(f == language for f, t in zip(found, truth, strict=True) if t == language)
                         / truth.count(language), 4)
-        for language in sorted(set(truth) - {"mixed"})
+        for language in sorted(set(truth) - set(GROUPS))
     }  # fmt: skip
     return {
         "variant": name,
@@ -132,10 +143,13 @@ def measure(
         "cpu_seconds": round(cpu, 2),
         "paragraphs_per_s": round(len(texts) / wall),
         "accuracy": accuracy,
-        "agrees_with_lingua": agreement(lambda t: True),
-        "agrees_with_lingua_single": agreement(lambda t: t != "mixed"),
-        "agrees_with_lingua_mixed": agreement(lambda t: t == "mixed"),
+        "agrees_with_lingua": agreement(),
+        **{f"agrees_with_lingua_{group}": agreement(group) for group in ("single", *GROUPS)},
     }, found
+
+
+def _group(label: str) -> str:
+    return label if label in GROUPS else "single"
 
 
 def variants() -> list[tuple[str, Labeller]]:
@@ -156,25 +170,27 @@ def decided_shares(texts: list[str]) -> dict[str, float]:
             (("rule", decided.by_rule), ("cld2", decided.by_cld2), ("model", decided.by_model))}  # fmt: skip
 
 
-def labelled_benchmark(count: int, mixed: int) -> None:
-    truth, texts = labelled_paragraphs(count, mixed)
+def labelled_benchmark(count: int, mixed: int, sentences: int) -> None:
+    truth, texts = labelled_paragraphs(count, mixed, sentences)
     rows, reference = [], []
     for name, label in variants():
         row, found = measure(name, label, texts, truth, reference)
         rows.append(row)
         reference = reference or found
-    shares = decided_shares(texts)
-    print(f"{count} single-language + {mixed} mixed paragraphs, {sum(map(len, texts)) / 1e6:.2f} M characters, "
-          f"{platform.node()}")  # fmt: skip
+    shares = {group: decided_shares([x for x, t in zip(texts, truth, strict=True) if _group(t) == group])
+              for group in ("single", *GROUPS)}  # fmt: skip
+    print(f"{count} single-language, {mixed} quoting, {sentences} of recombined sentences: "
+          f"{sum(map(len, texts)) / 1e6:.2f} M characters, {platform.node()}")  # fmt: skip
     for row in rows:
         print(
-            f"{row['variant']:32} {row['seconds']:6.2f} s {row['cpu_seconds']:6.2f} s CPU {row['paragraphs_per_s']:7d}"
+            f"{row['variant']:30} {row['seconds']:6.2f} s {row['cpu_seconds']:6.2f} s CPU {row['paragraphs_per_s']:6d}"
             f" par/s  {row['accuracy']} agrees {row['agrees_with_lingua_single']} single,"
-            f" {row['agrees_with_lingua_mixed']} mixed, {row['agrees_with_lingua']} all"
+            f" {row['agrees_with_lingua_mixed']} mixed, {row['agrees_with_lingua_sentences']} sentences,"
+            f" {row['agrees_with_lingua']} all"
         )
     print(f"newsflow decided distinct texts by {shares}")
     out = RESULTS / "language.json"
-    result = {"paragraphs": count, "mixed": mixed, "rows": rows, "newsflow_decided_by": shares}
+    result = {"paragraphs": count, "mixed": mixed, "sentences": sentences, "rows": rows, "newsflow_decided_by": shares}
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {out.relative_to(REPO)}")
 
@@ -231,13 +247,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--paragraphs", type=int, default=20_000)
     parser.add_argument("--mixed", type=int, default=2_000)
+    parser.add_argument("--sentences", type=int, default=2_000)
     parser.add_argument("--corpus", type=Path, help="a corpus folder built by bench/corpus.py")
     parser.add_argument("--sample", type=int, default=5_000, help="distinct corpus paragraphs compared with lingua")
     args = parser.parse_args()
     if args.corpus:
         corpus_benchmark(args.corpus, args.sample)
     else:
-        labelled_benchmark(args.paragraphs, args.mixed)
+        labelled_benchmark(args.paragraphs, args.mixed, args.sentences)
 
 
 if __name__ == "__main__":

@@ -28,8 +28,10 @@ import pycld2
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
 UNDETERMINED = "und"
-# A paragraph's language shows in its first sentences; the detectors cost time per character.
-DETECT_CHARS = 400
+# The detectors cost time per character, so they see a paragraph's first characters only: enough that on
+# paragraphs of sentences in different languages their answer is lingua's on all text (at 400 characters
+# 4% of such paragraphs differed, at 1,000 none: bench/README.md). Few paragraphs reach them.
+DETECT_CHARS = 1000
 # Below this share of the text CLD2's first language is a guess on a mixed paragraph; lingua decides.
 CLD2_MIN_PERCENT = 80
 # Kazakh without one of its own letters in this many words is so rare that such text is Russian; shorter
@@ -48,6 +50,7 @@ CYRILLIC_LETTER = r"\p{Cyrillic}"
 OTHER_LETTER = r"[\p{L}--\p{Latin}--\p{Cyrillic}]"
 LATIN_WORD = r"\p{Latin}+"
 CYRILLIC_WORD = r"\p{Cyrillic}+"
+OTHER_WORD = r"[\p{L}--\p{Latin}--\p{Cyrillic}]+"
 KAZAKH_WORD = rf"\p{{Cyrillic}}*[{KAZAKH_LETTERS}]\p{{Cyrillic}}*"
 # Function words that only one of German, English, Spanish and French uses (none of "die", "des", "la",
 # "que", "en", "es", "un", "se": two of them share those). Between these languages the one whose words make
@@ -147,33 +150,62 @@ def script_rules(texts: list[str], languages: tuple[str, ...]) -> list[tuple[str
     by_function_words = (
         latin_languages if len(latin_languages) > 1 and set(latin_languages) <= FUNCTION_WORDS.keys() else ()
     )
-    text = pl.col("text")
-    counts = pl.DataFrame({"text": texts}, schema={"text": pl.String}).select(
-        text.str.count_matches(LATIN_LETTER).alias("latin_letters"),
-        text.str.count_matches(CYRILLIC_LETTER).alias("cyrillic_letters"),
-        text.str.count_matches(OTHER_LETTER).alias("other_letters"),
-        text.str.count_matches(LATIN_WORD).alias("latin_words"),
-        text.str.count_matches(CYRILLIC_WORD).alias("cyrillic_words"),
-        text.str.count_matches(KAZAKH_WORD).alias("kazakh_words"),
-        *(text.str.count_matches(_function_words(code)).alias(code) for code in by_function_words),
-    )
-    decided = []
-    for latin, cyrillic, other, latin_words, cyrillic_words, kazakh_words, *function_words in counts.iter_rows():
-        letters = latin + cyrillic + other
-        script = (
-            "latin" if latin >= SCRIPT_SHARE * letters else "cyrillic" if cyrillic >= SCRIPT_SHARE * letters else None
+    frame = pl.DataFrame({"text": texts}, schema={"text": pl.String})
+    words = _count(frame, {"latin": LATIN_WORD, "cyrillic": CYRILLIC_WORD, "other": OTHER_WORD})
+    scripts = _scripts(frame, words)
+    # The rules within a script count their words only in the texts written in it.
+    latin_rows = [row for row, script in enumerate(scripts) if script == "latin"] if by_function_words else []
+    hits = dict(
+        zip(
+            latin_rows,
+            _count(frame[latin_rows], {code: _function_words(code) for code in by_function_words}).rows(),
+            strict=True,
         )
-        candidates = written_in[script] if letters and script is not None and written_in[script] else languages
+    )
+    kazakh_or_russian = sorted(written_in["cyrillic"]) == ["kk", "ru"]
+    cyrillic_rows = [row for row, script in enumerate(scripts) if script == "cyrillic"] if kazakh_or_russian else []
+    kazakh = dict(zip(cyrillic_rows, _count(frame[cyrillic_rows], {"kazakh": KAZAKH_WORD})["kazakh"], strict=True))
+    decided = []
+    for row, (script, (latin_words, cyrillic_words, _)) in enumerate(zip(scripts, words.iter_rows(), strict=True)):
+        candidates = written_in[script] if script is not None and written_in[script] else languages
         if len(candidates) == 1:
             language = candidates[0]
-        elif script == "latin" and function_words:
-            language = _function_word_rule(by_function_words, function_words, latin_words)
-        elif script == "cyrillic" and sorted(candidates) == ["kk", "ru"]:
-            language = _kazakh_or_russian(cyrillic_words, kazakh_words)
+        elif row in hits:
+            language = _function_word_rule(by_function_words, hits[row], latin_words)
+        elif row in kazakh:
+            language = _kazakh_or_russian(cyrillic_words, kazakh[row])
         else:
             language = None
         decided.append((language, candidates))
     return decided
+
+
+def _count(frame: pl.DataFrame, patterns: dict[str, str]) -> pl.DataFrame:
+    return frame.select(pl.col("text").str.count_matches(pattern).alias(name) for name, pattern in patterns.items())
+
+
+def _scripts(frame: pl.DataFrame, words: pl.DataFrame) -> list[str | None]:
+    """The script of SCRIPT_SHARE of every text's letters, or None. Most texts have words of one script only;
+    letters are counted where scripts meet."""
+    scripts: list[str | None] = []
+    meeting = []
+    for row, (latin, cyrillic, other) in enumerate(words.iter_rows()):
+        scripts.append(
+            "latin"
+            if latin and not cyrillic and not other
+            else "cyrillic"
+            if cyrillic and not latin and not other
+            else None
+        )
+        if (latin > 0) + (cyrillic > 0) + (other > 0) > 1:
+            meeting.append(row)
+    letters = _count(frame[meeting], {"latin": LATIN_LETTER, "cyrillic": CYRILLIC_LETTER, "other": OTHER_LETTER})
+    for row, (latin, cyrillic, other) in zip(meeting, letters.iter_rows(), strict=True):
+        total = latin + cyrillic + other
+        scripts[row] = (
+            "latin" if latin >= SCRIPT_SHARE * total else "cyrillic" if cyrillic >= SCRIPT_SHARE * total else None
+        )
+    return scripts
 
 
 def _kazakh_or_russian(cyrillic_words: int, kazakh_words: int) -> str | None:
