@@ -124,7 +124,10 @@ def decide_languages(texts: list[str], languages: tuple[str, ...]) -> Decided:
     unsure: dict[tuple[str, ...], list[str]] = {}  # candidates -> texts lingua decides among them
     by_rule = by_cld2 = 0
     for text, (language, candidates) in zip(distinct, script_rules(distinct, languages), strict=True):
-        if language is not None:
+        if not _has_letters(text):  # no detector needed, nor its models loaded, to find nothing
+            language_of[text] = UNDETERMINED
+            by_rule += 1
+        elif language is not None:
             language_of[text] = language
             by_rule += 1
         elif (language := cld2_language(text[:DETECT_CHARS], candidates)) is not None:
@@ -138,8 +141,7 @@ def decide_languages(texts: list[str], languages: tuple[str, ...]) -> Decided:
         )
         for text, language in zip(group, found, strict=True):
             language_of[text] = language.iso_code_639_1.name.lower() if language is not None else UNDETERMINED
-    decided = [language_of[text] if _has_letters(text) else UNDETERMINED for text in texts]
-    return Decided(decided, by_rule, by_cld2, sum(map(len, unsure.values())))
+    return Decided([language_of[text] for text in texts], by_rule, by_cld2, sum(map(len, unsure.values())))
 
 
 def script_rules(texts: list[str], languages: tuple[str, ...]) -> list[tuple[str | None, tuple[str, ...]]]:
