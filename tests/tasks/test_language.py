@@ -132,10 +132,12 @@ def test_each_distinct_text_is_decided_once_by_the_cheapest_sure_means() -> None
     assert (decided.by_rule, decided.by_cld2, decided.by_model) == (3, 1, 1)  # only "Ok" reaches lingua
 
 
+@pytest.mark.slow  # loads lingua's models for every default language: ~15 s on a busy machine
 @pytest.mark.skipif(not SHARED_DATA.is_dir(), reason=f"{SHARED_DATA} is absent: the shared corpora sit beside the repo")
 def test_the_fast_path_agrees_with_lingua_on_all_text_of_real_paragraphs() -> None:
-    """1,000 real kk/de/ru paragraphs and 100 with a quote in another language (bench/language.py has 22,000)."""
-    _, texts = labelled_paragraphs(1_000, 100)
+    """1,000 real kk/de/ru paragraphs, 100 with a quote in another language and 100 of sentences in languages
+    drawn at random (bench/language.py has 24,000)."""
+    _, texts = labelled_paragraphs(1_000, 100, 100)
     reference = lingua_variant(None)(texts)
     decided = decide_languages(texts, DEFAULT_LANGUAGES)
     agree = sum(map(str.__eq__, decided.languages, reference))
@@ -143,5 +145,5 @@ def test_the_fast_path_agrees_with_lingua_on_all_text_of_real_paragraphs() -> No
         (t, f, r) for t, f, r in zip(texts, decided.languages, reference, strict=True) if f != r
     ]
     # The point of the rules: most texts never reach lingua (the mixed ones mostly do).
-    assert decided.by_model <= 0.03 * 1_000 + 100, decided.by_model
+    assert decided.by_model <= 0.03 * 1_000 + 200, decided.by_model
     assert decided.by_rule >= 0.5 * len(texts), decided.by_rule
