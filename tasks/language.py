@@ -248,15 +248,16 @@ def cld2_language(text: str, languages: tuple[str, ...]) -> str | None:
     return code if reliable and percent >= CLD2_MIN_PERCENT and code in languages else None
 
 
-def identify_languages(paragraphs: pl.DataFrame, languages: tuple[str, ...]) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Return (paragraphs with `language`, documents' language).
+def identify_languages(
+    paragraphs: pl.DataFrame, languages: tuple[str, ...]
+) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, int]]:
+    """Return (paragraphs with `language`, documents' language, distinct paragraphs decided by each means).
 
     A document's language is the determined language of most of its characters; ties go to the
-    smaller code, so the answer is repeatable.
+    smaller code, so the answer is repeatable. The means are `rule`, `cld2` and `model` (lingua).
     """
-    labelled = paragraphs.with_columns(
-        language=pl.Series(detect_languages(paragraphs["text"].to_list(), languages), dtype=pl.String)
-    )
+    decided = decide_languages(paragraphs["text"].to_list(), languages)
+    labelled = paragraphs.with_columns(language=pl.Series(decided.languages, dtype=pl.String))
     documents = (
         labelled.group_by("document_id", "language")
         .agg(chars=pl.col("text").str.len_chars().sum())
@@ -265,7 +266,7 @@ def identify_languages(paragraphs: pl.DataFrame, languages: tuple[str, ...]) -> 
         .group_by("document_id", maintain_order=True)
         .agg(language=pl.col("language").first())
     )
-    return labelled, documents
+    return labelled, documents, {"rule": decided.by_rule, "cld2": decided.by_cld2, "model": decided.by_model}
 
 
 def _has_letters(text: str) -> bool:

@@ -2,7 +2,8 @@ import polars as pl
 import pytest
 
 from bench.language import labelled_paragraphs, lingua_variant
-from flows.settings import DEFAULT_LANGUAGES
+from flows.settings import DEFAULT_FILE_MAX_BYTES, DEFAULT_LANGUAGES, DEFAULT_PARAGRAPH_MAX_CHARS
+from tasks.discover import KNOWN_SCHEMA, list_files, plan_reads
 from tasks.language import (
     UNDETERMINED,
     LanguageConfigError,
@@ -12,6 +13,7 @@ from tasks.language import (
     identify_languages,
     script_rules,
 )
+from tasks.prepare import BatchLimits, prepare_batch
 from tasks.segment import segment_documents
 from tests.corpus import GERMAN_SEED, KAZAKH_SEEDS, RUSSIAN_SEEDS, SEEDS, SHARED_DATA
 
@@ -31,13 +33,13 @@ def seed_paragraphs() -> pl.DataFrame:
 
 
 def test_every_seed_document_gets_its_language() -> None:
-    _, documents = identify_languages(seed_paragraphs(), DEFAULT_LANGUAGES)
+    _, documents, _ = identify_languages(seed_paragraphs(), DEFAULT_LANGUAGES)
     expected = {KAZAKH_SEEDS[0]: "kk", KAZAKH_SEEDS[1]: "kk", GERMAN_SEED: "de"} | dict.fromkeys(RUSSIAN_SEEDS, "ru")
     assert dict(documents.iter_rows()) == expected
 
 
 def test_every_seed_paragraph_with_words_is_in_its_documents_language() -> None:
-    labelled, documents = identify_languages(seed_paragraphs(), DEFAULT_LANGUAGES)
+    labelled, documents, _ = identify_languages(seed_paragraphs(), DEFAULT_LANGUAGES)
     by_document = dict(documents.iter_rows())
     worded = labelled.filter(pl.col("language") != UNDETERMINED)
     assert worded.height >= 61
@@ -147,3 +149,15 @@ def test_the_fast_path_agrees_with_lingua_on_all_text_of_real_paragraphs() -> No
     # The point of the rules: most texts never reach lingua (the mixed ones mostly do).
     assert decided.by_model <= 0.03 * 1_000 + 200, decided.by_model
     assert decided.by_rule >= 0.5 * len(texts), decided.by_rule
+
+
+def test_the_prepare_step_counts_what_each_means_decided() -> None:
+    plan, _ = plan_reads(list_files(SEEDS), pl.DataFrame(schema=KNOWN_SCHEMA))
+    limits = BatchLimits(DEFAULT_FILE_MAX_BYTES, DEFAULT_PARAGRAPH_MAX_CHARS)
+    prepared = prepare_batch(plan, SEEDS, DEFAULT_LANGUAGES, limits)
+    decided_by = {
+        means: prepared.timings["identify_language", f"decided_by_{means}"] for means in ("rule", "cld2", "model")
+    }
+    assert sum(decided_by.values()) == prepared.paragraphs["text"].n_unique() == 61
+    # The seeds' two short Cyrillic lines ("доллардан асты", "Алексей Богданов:") are lingua's to decide.
+    assert decided_by == {"rule": 55, "cld2": 4, "model": 2}
