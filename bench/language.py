@@ -44,6 +44,7 @@ BEFORE_DETECT_CHARS = 200  # tasks/language.py's DETECT_CHARS before the script 
 
 Labeller = Callable[[list[str]], list[str]]
 GROUPS = ("mixed", "sentences")  # the labels of paragraphs of more than one language
+CPU_BY_GROUP = ("lingua, all text", "newsflow before: CLD2, lingua", "newsflow: rules, CLD2, lingua")
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -163,6 +164,12 @@ def variants() -> list[tuple[str, Labeller]]:
     ]
 
 
+def cpu_seconds(label: Labeller, texts: list[str]) -> float:
+    started = time.process_time()
+    label(texts)
+    return round(time.process_time() - started, 2)
+
+
 def decided_shares(texts: list[str]) -> dict[str, float]:
     decided = decide_languages(texts, DEFAULT_LANGUAGES)
     total = decided.by_rule + decided.by_cld2 + decided.by_model
@@ -177,8 +184,12 @@ def labelled_benchmark(count: int, mixed: int, sentences: int) -> None:
         row, found = measure(name, label, texts, truth, reference)
         rows.append(row)
         reference = reference or found
-    shares = {group: decided_shares([x for x, t in zip(texts, truth, strict=True) if _group(t) == group])
-              for group in ("single", *GROUPS)}  # fmt: skip
+    by_group = {
+        group: [x for x, t in zip(texts, truth, strict=True) if _group(t) == group] for group in ("single", *GROUPS)
+    }
+    shares = {group: decided_shares(group_texts) for group, group_texts in by_group.items()}
+    cpu = {name: {group: cpu_seconds(label, group_texts) for group, group_texts in by_group.items()}
+           for name, label in variants() if name in CPU_BY_GROUP}  # fmt: skip
     print(f"{count} single-language, {mixed} quoting, {sentences} of recombined sentences: "
           f"{sum(map(len, texts)) / 1e6:.2f} M characters, {platform.node()}")  # fmt: skip
     for row in rows:
@@ -189,8 +200,10 @@ def labelled_benchmark(count: int, mixed: int, sentences: int) -> None:
             f" {row['agrees_with_lingua']} all"
         )
     print(f"newsflow decided distinct texts by {shares}")
+    print(f"CPU seconds by group: {cpu}")
     out = RESULTS / "language.json"
-    result = {"paragraphs": count, "mixed": mixed, "sentences": sentences, "rows": rows, "newsflow_decided_by": shares}
+    result = {"paragraphs": count, "mixed": mixed, "sentences": sentences, "rows": rows, "newsflow_decided_by": shares,
+              "cpu_seconds_by_group": cpu}  # fmt: skip
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {out.relative_to(REPO)}")
 
