@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/corpus.py --size 100MB --out /tmp/newsflow-corpus/100MB
     .venv/bin/python bench/corpus.py --mutate 0.01 --out /tmp/newsflow-corpus/100MB --seed 7
+    .venv/bin/python bench/corpus.py --size 100MB --quote-share 0.1 --out /tmp/newsflow-corpus/100MB-quotes
 
 --size (10MB, 100MB, 1GB or a number of bytes) writes articles until the files hold that many bytes,
 streaming: memory stays bounded whatever the size. The same --size and --seed give byte-identical files.
@@ -10,7 +11,9 @@ Articles are ~40% Russian, ~40% German, ~20% Kazakh, one UTF-8 file each, at mos
   - a headline line (no sentence punctuation at its end, so the pipeline reads it as the title), a blank line;
   - 3-15 story paragraphs of 1-4 real sentences of that language, drawn at random: most paragraphs are new
     text. In 25% of articles the first opens with a wire dateline. Each may instead, with 6.5%, be a copy
-    of a paragraph printed in an earlier article (syndicated wire copy);
+    of a paragraph printed in an earlier article (syndicated wire copy). With --quote-share (0 by default),
+    that share of the new story paragraphs quote another of the three languages: the whole paragraph is
+    drawn from that language (the manifest counts them in `quoted_paragraphs`);
   - in 10% of articles, a block of 2-4 consecutive story paragraphs (never the first) printed a second time
     further on, as in the German seed;
   - in 30% of articles, a footer of 1-2 boilerplate lines from a small per-language pool.
@@ -147,12 +150,14 @@ def load_sources(data: Path = SHARED_DATA) -> Sources:
     return Sources(sentences, boilerplate)
 
 
-def build(out: Path, size: int, seed: int, sources: Sources) -> dict[str, object]:
+def build(out: Path, size: int, seed: int, sources: Sources, quote_share: float = 0.0) -> dict[str, object]:
     """Write articles into the empty or absent folder `out` until they hold `size` bytes; return the manifest."""
     if out.exists() and any(out.iterdir()):
         raise FileExistsError(f"{out} is not empty: a corpus is built into a fresh folder")
+    if not 0 <= quote_share <= 1:
+        raise ValueError(f"quote share {quote_share} is not between 0 and 1")
     started = time.perf_counter()
-    builder = _Builder(random.Random(seed), sources)
+    builder = _Builder(random.Random(seed), sources, quote_share)
     files = {lang: 0 for lang in LANGUAGES}
     written = 0
     while written < size:
@@ -174,6 +179,8 @@ def build(out: Path, size: int, seed: int, sources: Sources) -> dict[str, object
         "files": sum(files.values()),
         "articles": files,
         "paragraphs": counts["paragraphs"],
+        "quote_share": quote_share,
+        "quoted_paragraphs": counts["quoted_paragraphs"],
         "paragraphs_expected_duplicates": {**duplicates, "total": sum(duplicates.values())},
         "articles_with_repeated_block": counts["articles_with_repeated_block"],
         "articles_with_boilerplate": counts["articles_with_boilerplate"],
@@ -227,9 +234,10 @@ class _SeenTexts:
 
 
 class _Builder:
-    def __init__(self, rng: random.Random, sources: Sources) -> None:
+    def __init__(self, rng: random.Random, sources: Sources, quote_share: float = 0.0) -> None:
         self.rng = rng
         self.sources = sources
+        self.quote_share = quote_share
         self.seen = _SeenTexts()
         for units in sources.boilerplate.values():
             for unit in units:
@@ -245,7 +253,7 @@ class _Builder:
         syndicated: list[bool] = []
         for _ in range(rng.randint(*PARAGRAPHS)):
             copy = self._syndicated(lang, story) if rng.random() < SYNDICATED_RATE else None
-            story.append(copy or self._new_paragraph(lang))
+            story.append(copy or self._new_paragraph(self._quoted(lang)))
             syndicated.append(copy is not None)
         # A dateline on a copy would make it new text, and the manifest count wrong.
         if not syndicated[0] and rng.random() < DATELINE_RATE:
@@ -288,6 +296,14 @@ class _Builder:
             if self.seen.add(text) or count == SENTENCES[-1]:
                 return text
             count += 1
+
+    def _quoted(self, lang: str) -> str:
+        """The language of the next new paragraph: the article's, or with quote_share another one it quotes."""
+        # No draw at all when quotes are off, so that the default corpora stay byte-identical to earlier builds.
+        if not self.quote_share or self.rng.random() >= self.quote_share:
+            return lang
+        self.counts["quoted_paragraphs"] += 1
+        return self.rng.choice([other for other in LANGUAGES if other != lang])
 
     def _syndicated(self, lang: str, story: list[str]) -> str | None:
         wire = self.wire[lang]
@@ -412,13 +428,17 @@ def main() -> None:
     action.add_argument("--mutate", type=float, metavar="FRACTION", help="append a paragraph to this share of files")
     parser.add_argument("--out", type=Path, required=True, help="the corpus folder")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="the same seed gives the same bytes")
+    parser.add_argument(
+        "--quote-share", type=float, default=0.0, help="share of new story paragraphs in another language (quotes)"
+    )
     args = parser.parse_args()
     try:
         if args.mutate is not None:
             changed = mutate(args.out, args.mutate, args.seed)
             print(f"appended a paragraph to {len(changed)} files in {args.out}")
         else:
-            print(json.dumps(build(args.out, args.size, args.seed, load_sources()), indent=2, ensure_ascii=False))
+            manifest = build(args.out, args.size, args.seed, load_sources(), args.quote_share)
+            print(json.dumps(manifest, indent=2, ensure_ascii=False))
     except (FileExistsError, FileNotFoundError, ValueError) as error:
         parser.error(str(error))
 

@@ -44,7 +44,8 @@ class PreparedBatch:
     document_languages: pl.DataFrame  # document_id, language
     # (paragraph_id, words, numbers), (paragraph_id, band_key), (paragraph_id, prefix_key)
     near_signatures: tuple[pl.DataFrame, ...] = ()
-    timings: Counter[tuple[str, str]] = field(default_factory=Counter)  # (step, "milliseconds") -> time spent
+    # (step, counter) -> value, recorded in run_steps: each step's "milliseconds", and counts a step reports
+    timings: Counter[tuple[str, str]] = field(default_factory=Counter)
 
 
 @contextmanager
@@ -63,7 +64,9 @@ def prepare_batch(batch: pl.DataFrame, root: Path, languages: tuple[str, ...], l
     with timed(prepared.timings, "segment"):
         prepared.outcomes, paragraphs, prepared.headers = segment_loaded(outcomes, limits.paragraph_max_chars)
     with timed(prepared.timings, "identify_language"):
-        paragraphs, prepared.document_languages = identify_languages(paragraphs, languages)
+        paragraphs, prepared.document_languages, decided_by = identify_languages(paragraphs, languages)
+    # How many distinct paragraphs each means decided (run_steps): the model's share is the step's cost.
+    prepared.timings.update({("identify_language", f"decided_by_{means}"): n for means, n in decided_by.items()})
     with timed(prepared.timings, "fingerprint"):
         prepared.paragraphs = fingerprint_paragraphs(paragraphs)
     with timed(prepared.timings, "near_signature"):

@@ -7,6 +7,7 @@ One corpus of ~1 MB is built per module; the builder's shape is checked article 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -139,3 +140,20 @@ def test_mutate_appends_a_new_paragraph_to_the_same_files_every_time(corpus: Pat
     for path in changed[0]:
         added = after[0][path][len(before[path]) :].decode("utf-8")
         assert added.startswith("\n") and added.endswith("\n") and added.strip() not in known
+
+
+def test_quote_share_writes_paragraphs_in_another_language(sources: Sources, tmp_path: Path) -> None:
+    out = tmp_path / "quotes"
+    manifest = build(out, 300_000, SEED, sources, quote_share=0.1)
+    # About one new story paragraph in ten; the manifest's paragraphs also hold copies and footers.
+    assert 0.05 <= manifest["quoted_paragraphs"] / manifest["paragraphs"] <= 0.12, manifest
+    # A quote in a Russian or German article is Kazakh in about half the cases: Kazakh letters show it.
+    kazakh = re.compile("[әғқңөұүһі]")
+    foreign = [line for path in out.glob("[dr][eu]/*/*.txt") for line in body(path.read_text(encoding="utf-8"))]
+    assert 0.02 <= sum(bool(kazakh.search(line)) for line in foreign) / len(foreign) <= 0.1
+    with pytest.raises(ValueError, match="quote share"):
+        build(tmp_path / "bad", 1_000, SEED, sources, quote_share=1.5)
+
+
+def test_no_quotes_by_default(corpus: Path) -> None:
+    assert json.loads(manifest_path(corpus).read_text(encoding="utf-8"))["quoted_paragraphs"] == 0
