@@ -95,7 +95,11 @@ def find_near_duplicates(con: duckdb.DuckDBPyConnection, run_id: int, config: Ne
             near.record_similarity(con, measured.select("left_id", "similarity"))
         # Kept per run for the anomaly check on cluster sizes (expectations/); validation reads it next.
         record_counters(con, run_id, {("warehouse", "near_cluster_paragraphs_max"): near.largest_cluster(con)})
-    counts |= {"clusters": groups["group_id"].n_unique(), "clustered_paragraphs": groups.height}
+    counts |= {
+        "clusters": groups["group_id"].n_unique(),
+        "clustered_paragraphs": groups.height,
+        "members_measured": members.height,
+    }
     return counts
 
 

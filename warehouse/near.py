@@ -16,6 +16,7 @@ STORED_CONFIG = "SELECT value FROM core.warehouse_meta WHERE key = 'near_duplica
 RECORD_CONFIG = "INSERT OR REPLACE INTO core.warehouse_meta VALUES ('near_duplicate_config', ?)"
 # A new signature config makes every stored band key and verified pair meaningless: start again.
 FORGET_INDEX = (
+    "DELETE FROM core.near_clusters",  # and the similarities measured on the old skeleton
     "DELETE FROM core.near_bands",
     "DELETE FROM core.near_prefixes",
     "DELETE FROM core.near_signatures",
@@ -127,13 +128,13 @@ PAIRED_NUMBERS = """
 SELECT paragraph_id, words, numbers FROM core.near_signatures
 WHERE paragraph_id IN (SELECT left_id FROM current_pairs UNION SELECT right_id FROM current_pairs)
 """
-# Each clustered paragraph with the text of its cluster's canonical paragraph, to measure how close it is.
+# Each clustered paragraph not yet measured against its cluster's canonical paragraph, with both texts.
 MEMBERS = """
 SELECT c.paragraph_id AS left_id, c.cluster_id AS right_id, p.text AS left_text, k.text AS right_text
 FROM core.near_clusters AS c
 JOIN core.paragraphs AS p USING (paragraph_id)
 JOIN core.paragraphs AS k ON k.paragraph_id = c.cluster_id
-WHERE c.paragraph_id <> c.cluster_id
+WHERE c.similarity IS NULL
 """
 LARGEST_CLUSTER = "SELECT coalesce(max(paragraphs), 1) FROM near_duplicate_clusters"
 RECORD_SIMILARITY = """

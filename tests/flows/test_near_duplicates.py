@@ -101,6 +101,10 @@ def test_runs_over_edits_deletions_and_additions_equal_a_fresh_build(tmp_path: P
     ingest(folder, db)
     (folder / f"copy-{originals[0].name}").unlink()  # the kept copy of a cluster's member goes
     ingest(folder, db)
+    # Members keep the similarity measured in earlier runs: only those new to their canonical one are measured.
+    last_run = "SELECT value FROM run_steps WHERE counter = ? AND run_id = (SELECT max(run_id) FROM runs)"
+    measured, clustered = (query(db, last_run, [name])[0][0] for name in ("members_measured", "clustered_paragraphs"))
+    assert measured < clustered / 4
 
     fresh = tmp_path / "fresh.duckdb"
     ingest(folder, fresh)

@@ -4,3 +4,7 @@
 -- changed with it (tasks/near_dedup.py).
 ALTER TABLE core.near_signatures ADD COLUMN chars INTEGER;
 ALTER TABLE core.near_signatures ADD COLUMN sentence_sketch UINTEGER[];
+
+-- A member's similarity to its canonical paragraph is carried over from the run that measured it, and
+-- is NULL only inside a run, between clustering and measuring (warehouse/sql/near_flag.sql).
+ALTER TABLE core.near_clusters ALTER COLUMN similarity DROP NOT NULL;

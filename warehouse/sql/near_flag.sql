@@ -27,10 +27,19 @@ WINDOW keep_order AS (
     ORDER BY published_on ASC NULLS LAST, source_root, source_path, document_id, position
 );
 
+-- A member keeps the similarity measured when it joined the same canonical paragraph (texts never
+-- change under an id), so a run measures only the members that are new to their canonical one;
+-- the canonical member is 1.0; the rest stay NULL until tasks/near_dedup.py measures them.
+CREATE OR REPLACE TEMP TABLE near_measured AS
+SELECT paragraph_id, cluster_id, similarity FROM core.near_clusters WHERE similarity IS NOT NULL;
+
 DELETE FROM core.near_clusters;
 
 INSERT INTO core.near_clusters
-SELECT DISTINCT paragraph_id, cluster_id, 1.0 FROM near_decided;
+SELECT DISTINCT d.paragraph_id, d.cluster_id,
+       CASE WHEN d.paragraph_id = d.cluster_id THEN 1.0 ELSE m.similarity END
+FROM near_decided AS d
+LEFT JOIN near_measured AS m USING (paragraph_id, cluster_id);
 
 -- Occurrences no longer in a cluster of two or more go back to the exact decision.
 UPDATE core.document_paragraphs AS dp
@@ -54,3 +63,4 @@ WHERE dp.document_id = n.document_id
        OR dp.is_near_repeat_in_document IS DISTINCT FROM n.is_near_repeat_in_document);
 
 DROP TABLE near_decided;
+DROP TABLE near_measured;
