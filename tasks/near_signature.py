@@ -153,12 +153,14 @@ def sentence_sketches(marked: pl.Series) -> pl.Series:
     hashes, offsets = shingle_hashes(sentences["sentence"].to_list())
     has_shingles = np.diff(offsets) > 0
     starts = offsets[:-1][has_shingles].astype(np.intp)
-    seeds = splitmix64(np.arange(1, SKETCH_VALUES + 1, dtype=np.uint64))
+    # The hashes are mixed already: multiplying by an odd number reorders them (a permutation of the
+    # 64-bit values) at a fraction of the cost of mixing them again, once per sketch value.
+    multipliers = splitmix64(np.arange(1, SKETCH_VALUES + 1, dtype=np.uint64)) | np.uint64(1)
     minima = np.empty((len(starts), SKETCH_VALUES), dtype=np.uint64)
     with np.errstate(over="ignore"):
-        # The minimum of each sentence's hashes under each seed; sentences without shingles take no room.
-        for column, seed in enumerate(seeds if len(starts) else []):
-            minima[:, column] = np.minimum.reduceat(splitmix64(hashes ^ seed), starts)
+        # The minimum of each sentence's hashes under each order; sentences without shingles take no room.
+        for column, multiplier in enumerate(multipliers if len(starts) else []):
+            minima[:, column] = np.minimum.reduceat(hashes * multiplier, starts)
     values = (minima >> np.uint64(32)).astype(np.uint32).reshape(-1)
     per_text = np.bincount(sentences["text"].to_numpy()[has_shingles], minlength=marked.len()) * SKETCH_VALUES
     lists = pa.LargeListArray.from_arrays(pa.array(np.concatenate([[0], np.cumsum(per_text)])), pa.array(values))
