@@ -128,14 +128,10 @@ def kept_versions(db: Path) -> str:
     return f"{names}; `newsflow rollback` restores the first"
 
 
-def status(settings: Settings, con: duckdb.DuckDBPyConnection | None) -> Group:
-    """What `newsflow status` prints, from the published warehouse on `con` (None: nothing published yet)."""
+def status(settings: Settings, con: duckdb.DuckDBPyConnection) -> Group:
+    """What `newsflow status` prints, from the published warehouse on `con`."""
     lines: list = []
-    if con is None:
-        lines.append(Text(f"{settings.db}: no warehouse here yet; run `newsflow run` to build it", style="yellow"))
-        rows = []
-    else:
-        rows = con.execute(LAST_RUNS).fetchall()
+    rows = con.execute(LAST_RUNS).fetchall()
     table = Table(title="last runs", title_justify="left")
     for header in ("run", "started", "took", "status", "files", "loaded", "quar.", "paras"):
         table.add_column(header, justify="left" if header in ("started", "status") else "right")
