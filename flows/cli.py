@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 if TYPE_CHECKING:
     import duckdb
@@ -69,8 +70,13 @@ T = TypeVar("T")
 
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print `message` as the command's one line on stderr; raise what this returns."""
-    err.print(f"[bold red]{command_name()}:[/] {message}", highlight=False, soft_wrap=True)
+    print_error(command_name(), message)
     return typer.Exit(code=code)
+
+
+def print_error(name: str, message: str) -> None:
+    # Text, not markup: a message quotes the user's input, which may hold [brackets].
+    err.print(Text.assemble((f"{name}:", "bold red"), " ", message), highlight=False, soft_wrap=True)
 
 
 def command_name() -> str:
@@ -92,7 +98,7 @@ def main() -> None:
         name = context.command_path if context is not None else "newsflow"
         message = exc.format_message().rstrip(".")
         message = message[:1].lower() + message[1:]
-        err.print(f"[bold red]{name}:[/] {message}; see `{name} --help`", highlight=False, soft_wrap=True)
+        print_error(name, f"{message}; see `{name} --help`")
         sys.exit(USAGE_ERROR)
     except typer.Abort:
         sys.exit(1)
