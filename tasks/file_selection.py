@@ -10,6 +10,9 @@ of Polars, because the settings (flows/settings.py) check the patterns before an
 from __future__ import annotations
 
 import fnmatch
+import functools
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 DEFAULT_INCLUDE = ("*.txt",)
@@ -27,9 +30,7 @@ class FileSelection:
     exclude: tuple[str, ...] = ()
 
     def selects(self, source_path: str) -> bool:
-        return any(matches(pattern, source_path) for pattern in self.include) and not any(
-            matches(pattern, source_path) for pattern in self.exclude
-        )
+        return compiled(self.include)(source_path) and not compiled(self.exclude)(source_path)
 
     def why_skipped(self, source_path: str) -> str:
         """The reason a file this selection does not select was skipped."""
@@ -43,8 +44,25 @@ EVERY_FILE = FileSelection(include=("*",))
 
 
 def matches(pattern: str, source_path: str) -> bool:
-    subject = source_path if "/" in pattern else source_path.rsplit("/", 1)[-1]
-    return fnmatch.fnmatchcase(subject.lower(), pattern.lower())
+    return compiled((pattern,))(source_path)
+
+
+# One regex per pattern list, compiled once: a run with nothing new lists every file. For 237,000
+# names, fnmatch pattern by pattern took 1.4 s here, this 0.6-0.8 s.
+@functools.cache
+def compiled(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    """Whether a path matches any of `patterns`: those with a `/` against it, the rest against its name."""
+    by_path = [fnmatch.translate(pattern) for pattern in patterns if "/" in pattern]
+    by_name = [fnmatch.translate(pattern) for pattern in patterns if "/" not in pattern]
+    path_regex = re.compile("|".join(by_path), re.IGNORECASE) if by_path else None
+    name_regex = re.compile("|".join(by_name), re.IGNORECASE) if by_name else None
+
+    def match(source_path: str) -> bool:
+        if name_regex is not None and name_regex.match(source_path[source_path.rfind("/") + 1 :]):
+            return True
+        return path_regex is not None and path_regex.match(source_path) is not None
+
+    return match
 
 
 def parse_patterns(value: str) -> tuple[str, ...]:
