@@ -24,7 +24,8 @@ from warehouse.connection import connect
 
 @dataclass(frozen=True)
 class Export:
-    """What can be exported: a public view, its id column and its order (so exports are repeatable)."""
+    """What can be exported: a public view, the order of its rows (so exports are repeatable), and
+    what of a row makes a datatrove document."""
 
     view: str
     order: str
@@ -57,7 +58,6 @@ DATATROVE_ROWS = (
     "FROM {view} ORDER BY {order}"
 )
 COPY = "COPY ({rows}) TO $path {options}"
-COUNT = "SELECT count(*) FROM {view}"
 # DuckDB estimates a statement's progress only with its progress bar on; we draw our own bar.
 PROGRESS_ON = ("SET enable_progress_bar = true", "SET enable_progress_bar_print = false")
 
@@ -128,9 +128,8 @@ def run_export(
     partial = path.with_name(f".{path.name}.partial")
     con = connect(db, read_only=True)
     try:
-        rows = con.execute(COUNT.format(view=EXPORTS[what].view)).fetchone()[0]
         with removed_on_failure(partial), watching(con, on_progress):
-            con.execute(statement, {"path": str(partial)})
+            (rows,) = con.execute(statement, {"path": str(partial)}).fetchone()  # COPY answers the rows written
         partial.replace(path)
     except OSError as exc:
         raise ExportError(f"{path}: cannot write the export ({exc.strerror}); check the folder and free space") from exc
