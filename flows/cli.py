@@ -221,10 +221,9 @@ def export(
             written = run_export(settings.db, path, what, output, force=force, on_progress=progress)
     except (ExportError, *known_errors()) as exc:
         raise fail(str(exc)) from None
-    size = path.stat().st_size / 1e6
-    out.print(
-        f"exported {written.rows} {what} to {path} ({written.format}, {size:.1f} MB)", soft_wrap=True, highlight=False
-    )
+    size = path.stat().st_size
+    shown = f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{size / 1e3:.0f} kB"
+    out.print(f"exported {written.rows} {what} to {path} ({written.format}, {shown})", soft_wrap=True, highlight=False)
 
 
 @contextlib.contextmanager
