@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from rich.console import Console, Group
 from rich.text import Text
 
-INDENT = 3
+INDENT = 4  # under the path, past the hit number ("10. ")
 SNIPPET_LINES = 2
 # Word wrap loses up to a word's width per line; this keeps a snippet within its two lines.
 WRAP_SLACK = 12

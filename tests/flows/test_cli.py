@@ -90,7 +90,7 @@ def test_search_hits_read_well_at_80_columns(db: Path) -> None:
     assert heads and lines[heads[0]].startswith(f" 1. {GERMAN_SEED} ¶")
     for head, following in zip(heads, [*heads[1:], len(lines) - 1], strict=True):
         snippet = lines[head + 1 : following - 1]  # then a blank line
-        assert 1 <= len(snippet) <= 2 and all(line.startswith("   ") for line in snippet), snippet
+        assert 1 <= len(snippet) <= 2 and all(line.startswith("    ") for line in snippet), snippet
     assert lines[-1].startswith(f"{len(heads)} hits, best first")
 
 

@@ -36,7 +36,7 @@ def test_a_snippet_fits_two_lines_and_highlights_every_match_it_shows() -> None:
     console = Console(width=80, record=True)
     shown = snippet(TEXT, spans_of("Лукашенко"), 80)
 
-    lines = shown.wrap(console, 77)
+    lines = shown.wrap(console, 76)
     assert len(lines) <= 2
     highlighted = [shown.plain[span.start : span.end] for span in shown.spans if span.style == MATCH_STYLE]
     assert highlighted and set(highlighted) == {"Лукашенко"}
