@@ -30,7 +30,8 @@ from flows.settings import Settings, SettingsError, apply_offline_environment
 # Plain help (click's): options with their defaults and value names, no boxes and no `<bool>` on flags.
 app = typer.Typer(
     help="News articles in, deduplicated DuckDB warehouse out.",
-    no_args_is_help=True,
+    # Not no_args_is_help: click reports that as a usage error; a bare `newsflow` is a request for help.
+    invoke_without_command=True,
     add_completion=False,
     rich_markup_mode=None,
 )
@@ -390,5 +391,8 @@ def print_rows(columns: list[str], rows: list[tuple], output: str) -> None:
 
 @app.callback()
 def start(context: typer.Context) -> None:
+    if context.invoked_subcommand is None:
+        out.print(context.get_help(), highlight=False, markup=False)
+        raise typer.Exit
     running[0] = f"newsflow {context.invoked_subcommand}"
     apply_offline_environment()
