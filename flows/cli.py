@@ -1,20 +1,24 @@
 """The `newsflow` command: parse, delegate, and turn every known failure into one clear line.
 
+Every error, a bad argument included, is one line on stderr, `newsflow <command>: <what is wrong>;
+<what to do>`, and a non-zero exit: 1 for what the command found, 2 for arguments it cannot use.
 Heavy imports (Prefect, Polars, the flows) happen inside the commands that need them, so
 `newsflow sql` answers without paying for the orchestrator.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 if TYPE_CHECKING:
     import duckdb
@@ -23,31 +27,91 @@ if TYPE_CHECKING:
 
 from flows.settings import Settings, SettingsError, apply_offline_environment
 
+# Plain help (click's): options with their defaults and value names, no boxes and no `<bool>` on flags.
 app = typer.Typer(
-    help="News articles in, deduplicated DuckDB warehouse out.", no_args_is_help=True, add_completion=False
+    help="News articles in, deduplicated DuckDB warehouse out.",
+    # Not no_args_is_help: click reports that as a usage error; a bare `newsflow` is a request for help.
+    invoke_without_command=True,
+    add_completion=False,
+    rich_markup_mode=None,
 )
 out = Console()
 err = Console(stderr=True)
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", help="DuckDB warehouse file [env: NEWSFLOW_DB; default: warehouse/newsflow.duckdb]"),
+    typer.Option(
+        "--db", metavar="PATH", show_default="warehouse/newsflow.duckdb, or NEWSFLOW_DB", help="the warehouse file"
+    ),
 ]
+SourceOption = Annotated[
+    Path | None,
+    typer.Option("--source", metavar="PATH", show_default="seeds, or NEWSFLOW_SOURCE", help="folder of articles"),
+]
+IncludeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--include", metavar="GLOB", show_default="*.txt, or NEWSFLOW_INCLUDE",
+        help="read only files whose name (or path, if it has a /) matches; repeat for more",
+    ),
+]  # fmt: skip
+ExcludeOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--exclude", metavar="GLOB", show_default="none, or NEWSFLOW_EXCLUDE",
+        help="skip files whose name (or path) matches, even if included; repeat for more",
+    ),
+]  # fmt: skip
 FORMATS = ("table", "csv", "json")
+SEARCH_FORMATS = ("text", "csv", "json")
+USAGE_ERROR = 2
+SQL_ADVICE = "the views and their columns: newsflow sql 'SHOW TABLES', newsflow sql 'DESCRIBE articles'"
 T = TypeVar("T")
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]newsflow:[/] {message}", highlight=False, soft_wrap=True)
+    """Print `message` as the command's one line on stderr; raise what this returns."""
+    print_error(command_name(), message)
     return typer.Exit(code=code)
+
+
+def print_error(name: str, message: str) -> None:
+    # Text, not markup: a message quotes the user's input, which may hold [brackets].
+    err.print(Text.assemble((f"{name}:", "bold red"), " ", message), highlight=False, soft_wrap=True)
+
+
+def command_name() -> str:
+    """`newsflow <command>` of the command this process runs, so an error line says which it is from."""
+    return running[0]
+
+
+# One process runs one command; the app's callback names it before the command starts.
+running = ["newsflow"]
+
+
+def main() -> None:
+    """The `newsflow` console script: the app, with click's usage errors (a missing argument, an
+    unknown option, a value out of range) printed as one line like every other error."""
+    try:
+        code = app(standalone_mode=False)
+    except typer.TyperException as exc:
+        context = getattr(exc, "ctx", None)
+        name = context.command_path if context is not None else "newsflow"
+        message = exc.format_message().rstrip(".")
+        message = message[:1].lower() + message[1:]
+        print_error(name, f"{message}; see `{name} --help`")
+        sys.exit(USAGE_ERROR)
+    except typer.Abort:
+        sys.exit(1)
+    sys.exit(code or 0)
 
 
 @app.command()
 def run(
-    source: Annotated[
-        Path | None, typer.Option("--source", help="folder of articles [env: NEWSFLOW_SOURCE; default: seeds/]")
-    ] = None,
+    source: SourceOption = None,
     db: DbOption = None,
+    include: IncludeOption = None,
+    exclude: ExcludeOption = None,
     wait: Annotated[
         bool, typer.Option("--wait", help="queue behind a run that is writing, instead of failing")
     ] = False,
@@ -58,11 +122,12 @@ def run(
     from warehouse.connection import WarehouseError
 
     def waiting(holder: str) -> None:
-        err.print(f"newsflow: waiting for the run that is writing the warehouse ({holder})", highlight=False)
+        err.print(f"{command_name()}: waiting for the run that is writing the warehouse ({holder})", highlight=False)
 
     with signals_cancel():
         try:
-            summary = run_newsflow(Settings.load(db=db, source=source), wait=wait, on_wait=waiting)
+            settings = Settings.load(db=db, source=source, include=include, exclude=exclude)
+            summary = run_newsflow(settings, wait=wait, on_wait=waiting)
         except RunCancelledError as exc:
             raise fail(str(exc), exc.exit_code) from None
         except RunCancelled as exc:  # before it held the writer lock
@@ -80,35 +145,111 @@ def run(
 
 @app.command()
 def sql(
-    query: Annotated[str, typer.Argument(help="a SQL query over the public views (see README)")],
+    query: Annotated[str, typer.Argument(metavar="QUERY", help="SQL over the public views (see README)")],
     db: DbOption = None,
-    output: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
+    output: Annotated[
+        str, typer.Option("--format", metavar="table|csv|json", help="csv and json are for scripts")
+    ] = "table",
 ) -> None:
     """Run read-only SQL against the warehouse; several statements (separated by ;) print one result each."""
     from warehouse.user_sql import answer_all
 
-    print_answers(read(db, output, lambda con: answer_all(con, query)), output)
+    choose(output, FORMATS)
+    print_answers(reading(load_settings(db).db, lambda con: answer_all(con, query)), output)
 
 
 @app.command()
 def search(
-    words: Annotated[str, typer.Argument(help="words to look for; stemmed per language")],
-    lang: Annotated[str | None, typer.Option("--lang", help="only paragraphs in this language (ISO 639-1)")] = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="how many paragraphs to show")] = 10,
+    words: Annotated[str, typer.Argument(metavar="WORDS", help="words to look for; stemmed per language")],
+    lang: Annotated[
+        str | None, typer.Option("--lang", metavar="CODE", show_default="all", help="only paragraphs in this language")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, metavar="N", help="how many hits to show")] = 10,
     db: DbOption = None,
-    output: Annotated[str, typer.Option("--format", help="table, csv or json")] = "table",
+    output: Annotated[
+        str, typer.Option("--format", metavar="text|csv|json", help="csv and json print the full text, for scripts")
+    ] = "text",
 ) -> None:
-    """Full-text search over the current paragraphs, best match (BM25) first."""
-    from warehouse.search import search_paragraphs
-    from warehouse.user_sql import Answer
+    """Full-text search over the current paragraphs, best match (BM25) first, one hit per near-duplicate cluster."""
+    from flows.search_view import render_hits
+    from warehouse.search import matched_spans, search_paragraphs
 
-    print_answers(read(db, output, lambda con: [Answer.of(search_paragraphs(con, words, lang, limit))]), output)
+    choose(output, SEARCH_FORMATS)
+
+    def ask(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[tuple], list]:
+        ranked, terms = search_paragraphs(con, words, lang, limit)
+        return ranked.columns, ranked.fetchall(), terms
+
+    columns, rows, terms = reading(load_settings(db).db, ask)
+    if output != "text":
+        print_rows(columns, rows, output)
+        return
+    hits = [dict(zip(columns, row, strict=True)) for row in rows]
+    for hit in hits:
+        hit["spans"] = matched_spans(hit["text"], hit["language"], terms)
+    out.print(render_hits(hits, out), highlight=False)
+
+
+@app.command()
+def export(
+    path: Annotated[Path, typer.Argument(metavar="PATH", help="the file to write")],
+    what: Annotated[
+        str,
+        typer.Option(
+            "--what",
+            metavar="articles|paragraphs|clusters",
+            help="clean articles, paragraph occurrences with their duplicate flags, or near-duplicate clusters",
+        ),
+    ] = "articles",
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            metavar="parquet|jsonl|csv",
+            show_default="from PATH's suffix",
+            help="jsonl is shaped like datatrove's: text, id, metadata",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="replace PATH if it exists")] = False,
+    db: DbOption = None,
+) -> None:
+    """Write the warehouse's clean data to a file, with DuckDB's own writers."""
+    from warehouse.export import ExportError, run_export
+
+    settings = load_settings(db)
+    try:
+        with export_progress() as progress:
+            written = run_export(settings.db, path, what, output, force=force, on_progress=progress)
+    except (ExportError, *known_errors()) as exc:
+        raise fail(str(exc)) from None
+    size = path.stat().st_size
+    shown = f"{size / 1e6:.1f} MB" if size >= 1e6 else f"{size / 1e3:.0f} kB"
+    out.print(f"exported {written.rows} {what} to {path} ({written.format}, {shown})", soft_wrap=True, highlight=False)
+
+
+@contextlib.contextmanager
+def export_progress() -> Iterator[Callable[[float], None] | None]:
+    """A progress bar on stderr while an export runs, if stderr is a terminal; gone when it ends."""
+    if not err.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("exporting"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(), console=err, transient=True
+    ) as progress:
+        task = progress.add_task("export", total=100)
+        yield lambda share: progress.update(task, completed=share)
 
 
 @app.command()
 def report(
-    run_id: Annotated[int | None, typer.Option("--run", help="the run to report on [default: the latest]")] = None,
-    html: Annotated[Path | None, typer.Option("--html", help="also write a self-contained HTML report here")] = None,
+    run_id: Annotated[
+        int | None, typer.Option("--run", metavar="ID", show_default="the latest", help="the run to report on")
+    ] = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", metavar="PATH", help="also write a self-contained HTML report here")
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """The latest runs, the quality gate's verdict per suite, failing expectations with examples."""
@@ -125,27 +266,30 @@ def report(
         try:
             html.write_text(render_html(data), encoding="utf-8")
         except OSError as exc:
-            raise fail(f"{html}: cannot write the report ({exc.strerror})") from None
+            raise fail(f"{html}: cannot write the report ({exc.strerror}); choose another --html path") from None
         out.print(f"HTML report: {html}")
 
 
 @app.command()
 def serve(
-    cron: Annotated[str | None, typer.Option("--cron", help='schedule, e.g. "0 * * * *" for hourly')] = None,
-    interval: Annotated[int | None, typer.Option("--interval", min=1, help="or: every this many seconds")] = None,
-    source: Annotated[
-        Path | None, typer.Option("--source", help="folder of articles [env: NEWSFLOW_SOURCE; default: seeds/]")
+    cron: Annotated[
+        str | None, typer.Option("--cron", metavar="SCHEDULE", help='cron schedule, e.g. "0 * * * *" for hourly')
     ] = None,
+    interval: Annotated[
+        int | None, typer.Option("--interval", min=1, metavar="SECONDS", help="or: every this many seconds")
+    ] = None,
+    source: SourceOption = None,
     db: DbOption = None,
+    include: IncludeOption = None,
+    exclude: ExcludeOption = None,
     wait: Annotated[bool, typer.Option("--wait", help="a due run queues behind one that is writing")] = False,
 ) -> None:
     """Run the ingest flow on a schedule, as a deployment of the Prefect server in PREFECT_API_URL."""
-    from flows.serve import ServeError, serve_ingest
+    from flows.serve import ServeError, check_schedule, serve_ingest
 
-    if (cron is None) == (interval is None):
-        raise fail("give exactly one of --cron and --interval")
     try:
-        serve_ingest(Settings.load(db=db, source=source), cron, interval, wait)
+        check_schedule(cron, interval)
+        serve_ingest(Settings.load(db=db, source=source, include=include, exclude=exclude), cron, interval, wait)
     except (ServeError, *known_errors()) as exc:
         raise fail(str(exc)) from None
 
@@ -156,7 +300,7 @@ def status(db: DbOption = None) -> None:
     from flows.serve import status as warehouse_status
 
     settings = load_settings(db)
-    out.print(reading(settings.db, lambda con: warehouse_status(settings, con), missing_ok=True, whole=True))
+    out.print(reading(settings.db, lambda con: warehouse_status(settings, con), whole=True))
 
 
 @app.command()
@@ -179,34 +323,24 @@ def load_settings(db: Path | None) -> Settings:
         raise fail(str(exc)) from None
 
 
-def read(db: Path | None, output: str, ask: Callable[[duckdb.DuckDBPyConnection], list[Answer]]) -> list[Answer]:
-    """What `ask` answers from the published warehouse, on a connection that can change nothing."""
-    if output not in FORMATS:
-        raise fail(f"--format {output!r}: choose one of {', '.join(FORMATS)}")
-    return reading(load_settings(db).db, ask)
+def choose(output: str, formats: tuple[str, ...]) -> None:
+    if output not in formats:
+        raise fail(f"--format {output!r}: choose one of {', '.join(formats)}")
 
 
-def reading(
-    db: Path, ask: Callable[[duckdb.DuckDBPyConnection], T], *, missing_ok: bool = False, whole: bool = False
-) -> T:
+def reading(db: Path, ask: Callable[[duckdb.DuckDBPyConnection], T], *, whole: bool = False) -> T:
     """`ask` of the published warehouse at `db`, on a reader connection (warehouse/connection.py
-    connect_reader); every failure the user can fix becomes one line. With `missing_ok`, `ask`
-    gets None when nothing is published yet. With `whole`, every block is read first, so damage
+    connect_reader); every failure the user can fix becomes one line. With `whole`, every block is read first, so damage
     anywhere fails the command, not only damage in what `ask` reads (status and report vouch for
     the whole warehouse; 0.4-0.8 s per 570 MB here)."""
     import duckdb
 
-    from warehouse.connection import WarehouseMissingError, connect_reader, corruption
+    from warehouse.connection import connect_reader, corruption
     from warehouse.integrity import read_every_block
     from warehouse.user_sql import QueryRefusedError
 
     try:
-        try:
-            con = connect_reader(db)
-        except WarehouseMissingError:
-            if not missing_ok:
-                raise
-            return ask(None)
+        con = connect_reader(db)
         try:
             if whole:
                 read_every_block(con)
@@ -216,7 +350,7 @@ def reading(
         finally:
             con.close()
     except duckdb.Error as exc:
-        raise fail(f"SQL error: {str(exc).splitlines()[0]}") from None
+        raise fail(f"SQL error: {str(exc).splitlines()[0]}; {SQL_ADVICE}") from None
     except (QueryRefusedError, *known_errors()) as exc:
         raise fail(str(exc)) from None
 
@@ -256,5 +390,9 @@ def print_rows(columns: list[str], rows: list[tuple], output: str) -> None:
 
 
 @app.callback()
-def main() -> None:
+def start(context: typer.Context) -> None:
+    if context.invoked_subcommand is None:
+        out.print(context.get_help(), highlight=False, markup=False)
+        raise typer.Exit
+    running[0] = f"newsflow {context.invoked_subcommand}"
     apply_offline_environment()

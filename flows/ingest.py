@@ -35,6 +35,7 @@ from flows.settings import DEFAULT_FILE_MAX_BYTES, DEFAULT_KEEP_PREVIOUS, DEFAUL
 from tasks.audit import Audit, audit_candidate, blame
 from tasks.dedup import dedup
 from tasks.discover import NOTHING_READ, count_files, find_changes, has_work, plan_batches
+from tasks.file_selection import FileSelection
 from tasks.fingerprint import NORMALIZATION_VERSION
 from tasks.index_search import index_search
 from tasks.merge import merge
@@ -76,6 +77,7 @@ def ingest_flow(
     follow_symlinks_outside: bool = False,
     keep_previous: int = DEFAULT_KEEP_PREVIOUS,
     near: NearDupConfig = NearDupConfig(),  # noqa: B008 - frozen, so one shared default is safe
+    selection: FileSelection = FileSelection(),  # noqa: B008 - frozen too
 ) -> dict[str, int] | State:
     """Bring the warehouse at `db` up to date with the articles under `source`.
 
@@ -93,7 +95,10 @@ def ingest_flow(
         candidate = candidate_path(db)
         try:
             now_in("discover")
-            plan, deleted = discover(source, db, follow_symlinks_outside)
+            plan, deleted, skipped = discover(source, db, follow_symlinks_outside, selection)
+            if skipped:
+                get_run_logger().info("skipped %d file(s) (%s), e.g. %s", len(skipped),
+                                      selection.why_skipped(skipped[0]), skipped[0])  # fmt: skip
             if not has_work(plan, deleted):
                 return count_files(plan, NOTHING_READ, deleted) | {"skipped": 1}
             if db.exists():  # a damaged file is refused whole, never copied into a candidate and published
@@ -101,6 +106,7 @@ def ingest_flow(
             candidate = open_candidate(db)
             limits = BatchLimits(file_max_bytes, paragraph_max_chars, near)
             timings: Counter[tuple[str, str]] = Counter()  # steps that end after merge recorded the counters
+            timings["discover", "files_not_selected"] = len(skipped)
             config = QualityConfig(languages=languages, paragraph_max_chars=paragraph_max_chars)
 
             def load(planned: pl.DataFrame) -> tuple[int, dict[str, int]]:

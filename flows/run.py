@@ -55,13 +55,13 @@ def run_newsflow(settings: Settings, *, wait: bool = False, on_wait: Callable[[s
         try:
             from flows.unchanged import check_unchanged
 
-            unchanged = check_unchanged(settings)  # without Prefect: most scheduled runs end here
+            unchanged, skipped = check_unchanged(settings)  # without Prefect: most scheduled runs end here
             if unchanged is not None:
                 return unchanged
             if settings.db.exists():
                 require_space(settings.db)  # the flow checks again as it copies; this fails before Prefect starts
             with EmbeddedPrefectServer() as server:  # boots on the other core while the flow imports
-                return run_ingest(settings, server, wait=wait)
+                return run_ingest(settings, server, skipped, wait=wait)
         except RunCancelled:
             cancelled = cancellation()
             if cancelled.step != "startup":  # the flow had published: its verdict stands
@@ -76,8 +76,8 @@ def run_newsflow(settings: Settings, *, wait: bool = False, on_wait: Callable[[s
             ) from None
 
 
-def run_ingest(settings: Settings, server: EmbeddedPrefectServer, *, wait: bool = False) -> Group:
-    """Run the flow and return the summary to print."""
+def run_ingest(settings: Settings, server: EmbeddedPrefectServer, skipped: list[str], *, wait: bool = False) -> Group:
+    """Run the flow and return the summary to print; `skipped`: the files the selection left out."""
     from flows.ingest import ingest_flow
     from flows.summary import summarize_run
     from flows.task_runner import task_runner
@@ -95,7 +95,8 @@ def run_ingest(settings: Settings, server: EmbeddedPrefectServer, *, wait: bool 
     state = flow(
         settings.source, settings.db, settings.languages, settings.batch_files,
         settings.paragraph_max_chars, settings.file_max_bytes, wait, settings.memory_limit,
-        settings.follow_symlinks_outside, settings.keep_previous, settings.near, return_state=True,
+        settings.follow_symlinks_outside, settings.keep_previous, settings.near, settings.selection,
+        return_state=True,
     )  # fmt: skip
     elapsed = time.perf_counter() - started
     if (cancelled := cancellation()) is not None:
@@ -104,11 +105,11 @@ def run_ingest(settings: Settings, server: EmbeddedPrefectServer, *, wait: bool 
     if not settings.db.exists():
         raise failed_early
     if state.is_completed() and (counts := state.result()).get("skipped"):
-        return unchanged_summary(settings, counts, elapsed)  # a run published what we were queued behind
+        return unchanged_summary(settings, counts, skipped, elapsed)  # a run published what we were queued behind
 
     con = connect(settings.db, read_only=True)
     try:
-        summary = summarize_run(con, settings, str(state.state_details.flow_run_id), elapsed)
+        summary = summarize_run(con, settings, str(state.state_details.flow_run_id), skipped, elapsed)
     finally:
         con.close()
     if summary is None:

@@ -37,6 +37,23 @@ def require_server() -> str:
     return url
 
 
+def check_schedule(cron: str | None, interval: int | None) -> None:
+    """Exactly one schedule, and a cron string Prefect accepts, before anything else is asked of the user."""
+    if (cron is None) == (interval is None):
+        raise ServeError('give exactly one of --cron and --interval, e.g. --cron "0 * * * *" for hourly')
+    if cron is None:
+        return
+    from prefect.client.schemas.schedules import CronSchedule
+
+    try:
+        CronSchedule(cron=cron)
+    except ValueError:  # pydantic's ValidationError is one
+        example = '"0 * * * *"'
+        raise ServeError(
+            f"--cron {cron!r} is not a cron schedule: give five fields (minute hour day month weekday), e.g. {example}"
+        ) from None
+
+
 def serve_ingest(settings: Settings, cron: str | None, interval: int | None, wait: bool) -> None:
     """Register the ingest deployment with its schedule and run its flow runs as they come due (blocks)."""
     require_server()
@@ -60,6 +77,7 @@ def serve_ingest(settings: Settings, cron: str | None, interval: int | None, wai
             "follow_symlinks_outside": settings.follow_symlinks_outside,
             "keep_previous": settings.keep_previous,
             "near": asdict(settings.near),
+            "selection": asdict(settings.selection),
         },
         description=f"Ingest {settings.source} into {settings.db}",
     )
@@ -110,14 +128,10 @@ def kept_versions(db: Path) -> str:
     return f"{names}; `newsflow rollback` restores the first"
 
 
-def status(settings: Settings, con: duckdb.DuckDBPyConnection | None) -> Group:
-    """What `newsflow status` prints, from the published warehouse on `con` (None: nothing published yet)."""
+def status(settings: Settings, con: duckdb.DuckDBPyConnection) -> Group:
+    """What `newsflow status` prints, from the published warehouse on `con`."""
     lines: list = []
-    if con is None:
-        lines.append(Text(f"{settings.db}: no warehouse here yet; run `newsflow run` to build it", style="yellow"))
-        rows = []
-    else:
-        rows = con.execute(LAST_RUNS).fetchall()
+    rows = con.execute(LAST_RUNS).fetchall()
     table = Table(title="last runs", title_justify="left")
     for header in ("run", "started", "took", "status", "files", "loaded", "quar.", "paras"):
         table.add_column(header, justify="left" if header in ("started", "status") else "right")

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tasks.file_selection import DEFAULT_INCLUDE, FileSelection, parse_patterns
 from tasks.near_config import NearDupConfig
 
 DEFAULT_DB = Path("warehouse") / "newsflow.duckdb"
@@ -62,9 +63,17 @@ class Settings:
     follow_symlinks_outside: bool = False  # tasks/discover.py: symlinks out of the source folder
     keep_previous: int = DEFAULT_KEEP_PREVIOUS
     near: NearDupConfig = field(default_factory=NearDupConfig)  # near-duplicate thresholds
+    selection: FileSelection = field(default_factory=FileSelection)  # which files are articles
 
     @classmethod
-    def load(cls, db: Path | None = None, source: Path | None = None) -> Settings:
+    def load(
+        cls,
+        db: Path | None = None,
+        source: Path | None = None,
+        include: list[str] | None = None,
+        exclude: list[str] | None = None,
+    ) -> Settings:
+        """The settings from the flags given (None: not given), then the environment, then the defaults."""
         env = os.environ
         languages = tuple(
             code.strip().lower() for code in env.get("NEWSFLOW_LANGUAGES", ",".join(DEFAULT_LANGUAGES)).split(",")
@@ -85,7 +94,23 @@ class Settings:
                 jaccard=_share(env, "NEWSFLOW_NEAR_JACCARD", NearDupConfig.jaccard),
                 containment=_share(env, "NEWSFLOW_NEAR_CONTAINMENT", NearDupConfig.containment),
             ),
+            selection=FileSelection(
+                include=_patterns(include, env, "NEWSFLOW_INCLUDE", ",".join(DEFAULT_INCLUDE), "--include"),
+                exclude=_patterns(exclude, env, "NEWSFLOW_EXCLUDE", "", "--exclude"),
+            ),
         )
+
+
+def _patterns(given: list[str] | None, env: os._Environ[str], name: str, default: str, flag: str) -> tuple[str, ...]:
+    if given:  # typer passes [] for a repeatable option not given
+        patterns = tuple(pattern for pattern in given if pattern.strip())
+        if len(patterns) < len(given):
+            raise SettingsError(f"{flag} '': give a glob pattern, e.g. {flag} '*.txt'")
+        return patterns
+    patterns = parse_patterns(env.get(name, default))
+    if name == "NEWSFLOW_INCLUDE" and not patterns:
+        raise SettingsError(f"{name}={env[name]!r}: give glob patterns separated by commas, e.g. '*.txt,*.md'")
+    return patterns
 
 
 def _positive(env: os._Environ[str], name: str, default: int) -> int:

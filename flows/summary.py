@@ -19,6 +19,7 @@ SELECT language, articles, paragraphs_read, paragraphs_unique, repeats_in_docume
 FROM language_summary
 """
 QUARANTINE_SHOWN = 20
+SKIPPED_SHOWN = 5
 QUARANTINED = "SELECT source_path, reason FROM quarantine WHERE source_root = ? ORDER BY source_path"
 RUN_COLUMNS = (
     "run_id", "status", "message", "files_seen", "files_loaded", "files_unchanged", "files_quarantined",
@@ -32,18 +33,34 @@ WHERE run_id = ? ORDER BY success, severity, suite, expectation
 """
 
 
-def summarize_run(con: duckdb.DuckDBPyConnection, settings: Settings, flow_run_id: str, elapsed: float) -> Group | None:
+def summarize_run(
+    con: duckdb.DuckDBPyConnection, settings: Settings, flow_run_id: str, skipped: list[str], elapsed: float
+) -> Group | None:
     """The summary of the run recorded under `flow_run_id`, or None if it recorded nothing."""
     run = con.execute(THIS_RUN, [flow_run_id]).fetchone()
     if run is None:
         return None
     quality = con.execute(QUALITY, [run[0]]).fetchall()
     held_back = held_back_files(con, run[0])
-    return summarize(settings, dict(zip(RUN_COLUMNS, run, strict=True)), elapsed, con, quality, held_back)
+    run_counts = dict(zip(RUN_COLUMNS, run, strict=True))
+    return summarize(settings, run_counts, skipped, elapsed, con, quality, held_back)
+
+
+def skipped_line(settings: Settings, skipped: list[str]) -> list[Text]:
+    """The files the selection left out, counted and named (the first few), with the reason."""
+    if not skipped:
+        return []
+    names = ", ".join(skipped[:SKIPPED_SHOWN]) + (", …" if len(skipped) > SKIPPED_SHOWN else "")
+    reasons = dict.fromkeys(settings.selection.why_skipped(path) for path in skipped)
+    return [Text(f"skipped     {len(skipped)} not read as articles: {names}: {'; '.join(reasons)}")]
 
 
 def summarize_unchanged(
-    con: duckdb.DuckDBPyConnection, settings: Settings, file_counts: dict[str, int], elapsed: float
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    file_counts: dict[str, int],
+    skipped: list[str],
+    elapsed: float,
 ) -> Group:
     """The summary of a run that found nothing to read or delete, and so wrote nothing."""
     last = con.execute(LAST_RUN, [str(settings.source)]).fetchone()
@@ -58,6 +75,7 @@ def summarize_unchanged(
             f"files       seen {c['files_seen']} = loaded 0 + unchanged {c['files_unchanged']}"
             f" + quarantined {c['files_quarantined']}; deleted 0"
         ),
+        *skipped_line(settings, skipped),
         Text("warehouse   not touched: no run was recorded, the published warehouse stands as validated"),
     ]
     return Group(*lines, *warehouse_parts(con, settings))
@@ -66,6 +84,7 @@ def summarize_unchanged(
 def summarize(
     settings: Settings,
     run: dict[str, object],
+    skipped: list[str],
     elapsed: float,
     con: duckdb.DuckDBPyConnection,
     quality: list[tuple[str, str, str, bool, int | None]],
@@ -82,6 +101,7 @@ def summarize(
             f"files       seen {c['files_seen']} = loaded {c['files_loaded']} + unchanged {c['files_unchanged']}"
             f" + quarantined {c['files_quarantined']}; deleted {c['files_deleted']}"
         ),
+        *skipped_line(settings, skipped),
         Text(
             f"paragraphs  read {c['paragraphs_read']}, unique {c['paragraphs_unique']},"
             f" new to the warehouse {c['paragraphs_new']}"

@@ -23,28 +23,31 @@ from warehouse.connection import WarehouseError, connect, verify_every_block
 CHECK_ERRORS = (SettingsError, SourceFolderError, LanguageConfigError, WarehouseError)
 
 
-def check_unchanged(settings: Settings) -> Group | None:
-    """The summary to print if `settings.source` has nothing new for the warehouse, else None.
+def check_unchanged(settings: Settings) -> tuple[Group | None, list[str]]:
+    """The summary to print if `settings.source` has nothing new for the warehouse (else None), and
+    the files the selection skipped (`--include`, `--exclude`), for the summary of a run.
 
     Bad settings fail here, before anything starts. The caller holds the writer lock.
     """
     started = time.perf_counter()
     require_folder(settings.source)
     detector(settings.languages)
-    if not settings.db.exists():
-        return None
-    # Damage anywhere in the published file ends here, in one line, before Prefect starts: a run
-    # would copy it, and the summary of a run with nothing to do says it stands as validated.
-    verify_every_block(settings.db)
-    plan, deleted = find_changes(settings.source, settings.db, settings.follow_symlinks_outside)
-    if has_work(plan, deleted):
-        return None
-    return unchanged_summary(settings, count_files(plan, NOTHING_READ, deleted), time.perf_counter() - started)
+    if settings.db.exists():
+        # Damage anywhere in the published file ends here, in one line, before Prefect starts: a run
+        # would copy it, and the summary of a run with nothing to do says it stands as validated.
+        verify_every_block(settings.db)
+    plan, deleted, skipped = find_changes(
+        settings.source, settings.db, settings.follow_symlinks_outside, settings.selection
+    )
+    if not settings.db.exists() or has_work(plan, deleted):
+        return None, skipped
+    file_counts = count_files(plan, NOTHING_READ, deleted)
+    return unchanged_summary(settings, file_counts, skipped, time.perf_counter() - started), skipped
 
 
-def unchanged_summary(settings: Settings, file_counts: dict[str, int], elapsed: float) -> Group:
+def unchanged_summary(settings: Settings, file_counts: dict[str, int], skipped: list[str], elapsed: float) -> Group:
     con = connect(settings.db, read_only=True)
     try:
-        return summarize_unchanged(con, settings, file_counts, elapsed)
+        return summarize_unchanged(con, settings, file_counts, skipped, elapsed)
     finally:
         con.close()

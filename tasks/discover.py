@@ -15,6 +15,7 @@ from pathlib import Path
 
 import polars as pl
 
+from tasks.file_selection import EVERY_FILE, FileSelection
 from tasks.source_path import path_key
 from warehouse.connection import connect
 
@@ -46,8 +47,18 @@ def require_folder(root: Path) -> None:
         raise SourceFolderError(f"{root}: no such folder; pass --source or set NEWSFLOW_SOURCE to a folder of articles")
 
 
-def list_files(root: Path, *, follow_symlinks_outside: bool = False) -> pl.DataFrame:
-    """Every regular file below `root`, hidden files and folders (`.name`) excepted.
+def list_files(
+    root: Path,
+    *,
+    follow_symlinks_outside: bool = False,
+    selection: FileSelection = EVERY_FILE,
+    skipped: list[str] | None = None,
+) -> pl.DataFrame:
+    """Every regular file below `root` that `selection` selects, hidden files and folders (`.name`) excepted.
+
+    The keys of the files `selection` leaves out are appended to `skipped`, if given: the run names
+    them in its summary (tasks/file_selection.py). Folders are not selected: a pattern never hides
+    a folder's problem (a symlink loop, an unreadable folder).
 
     Symlinks are followed while they stay inside `root`; one that leads out of it (to a file or a
     folder) is listed with its problem and not followed, unless `follow_symlinks_outside`: a
@@ -112,6 +123,10 @@ def list_files(root: Path, *, follow_symlinks_outside: bool = False) -> pl.DataF
             kept.append(name)
         subfolders[:] = kept
         for name in sorted(n for n in names if not n.startswith(".")):
+            if not selection.selects(key := path_key(prefix + name)):
+                if skipped is not None:
+                    skipped.append(key)
+                continue
             path = os.path.join(folder, name)  # noqa: PTH118
             try:
                 status = os.lstat(path)
@@ -194,9 +209,18 @@ def known_files(db: Path, root: Path) -> pl.DataFrame:
         con.close()
 
 
-def find_changes(root: Path, db: Path, follow_symlinks_outside: bool = False) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(plan, deleted) of `root` against the published warehouse at `db`: see plan_reads."""
-    return plan_reads(list_files(root, follow_symlinks_outside=follow_symlinks_outside), known_files(db, root))
+def find_changes(
+    root: Path, db: Path, follow_symlinks_outside: bool = False, selection: FileSelection = EVERY_FILE
+) -> tuple[pl.DataFrame, pl.DataFrame, list[str]]:
+    """(plan, deleted, skipped) of `root` against the published warehouse at `db`: see plan_reads.
+
+    `skipped` are the files `selection` leaves out. A file loaded before and left out now is
+    `deleted`: the warehouse holds what the folder holds, as selected.
+    """
+    skipped: list[str] = []
+    found = list_files(root, follow_symlinks_outside=follow_symlinks_outside, selection=selection, skipped=skipped)
+    plan, deleted = plan_reads(found, known_files(db, root))
+    return plan, deleted, skipped
 
 
 def has_work(plan: pl.DataFrame, deleted: pl.DataFrame) -> bool:

@@ -98,10 +98,11 @@ def detector(languages: tuple[str, ...]) -> LanguageDetector:
             codes.append(IsoCode639_1.from_str(code))
         except ValueError:
             raise LanguageConfigError(
-                f"language {code!r} (NEWSFLOW_LANGUAGES) is not an ISO 639-1 code lingua supports"
+                f"language {code!r} (NEWSFLOW_LANGUAGES) is not an ISO 639-1 code lingua supports; "
+                "use two-letter codes separated by commas, e.g. de,kk,ru"
             ) from None
     if len(codes) < 2:
-        raise LanguageConfigError("NEWSFLOW_LANGUAGES needs at least two languages to tell apart")
+        raise LanguageConfigError("NEWSFLOW_LANGUAGES needs at least two languages to tell apart; e.g. de,kk,ru")
     return _build(tuple(codes))
 
 

@@ -8,8 +8,10 @@ that changed anything: 103 s of a 1 GB run, and nearly all of a run after 1% of 
 (bench/README.md).
 
 Tokens are runs of letters and digits in any script, lower-cased, accents kept; each language's
-tokens are stemmed with its Snowball stemmer (PyStemmer, the C library DuckDB's fts uses too) and
-Kazakh, which Snowball lacks, is matched word for word. Scores are Okapi BM25 (k1 = 1.2, b = 0.75,
+tokens are stemmed with its Snowball stemmer (PyStemmer, the C library DuckDB's fts uses too).
+Kazakh, which Snowball lacks, is indexed word for word; a Kazakh query word matches the indexed
+words that are its stem with other endings (warehouse/kazakh_stem.py).
+Scores are Okapi BM25 (k1 = 1.2, b = 0.75,
 as DuckDB's fts), with term statistics over every paragraph indexed for the language; like
 Lucene's before segments merge, they still count paragraphs no current document holds, which
 only the results leave out.
@@ -18,13 +20,16 @@ only the results leave out.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import duckdb
 import polars as pl
 import Stemmer
 
 from warehouse.connection import registered
+from warehouse.kazakh_stem import same_word, strip_suffixes
 from warehouse.transaction import transaction
 
 SNOWBALL_STEMMERS = {
@@ -35,6 +40,17 @@ SNOWBALL_STEMMERS = {
     "sv": "swedish", "ta": "tamil", "tr": "turkish",
 }  # fmt: skip
 TOKEN = r"[\p{L}\p{N}]+"
+# The same runs of letters and digits in Python's re, for query words and highlighting.
+WORD = re.compile(r"[^\W_]+")
+# Which indexed terms count as forms of a query word, per language (bench/search_recall.py measured it):
+# - "exact": the same Snowball stem;
+# - "suffixes": the same stem plus other endings (Kazakh, which has no Snowball stemmer: warehouse/kazakh_stem.py);
+# - "variant": the same Snowball stem, or one that Snowball cut an ending more or less of. Its Russian
+#   stemmer cuts "Сноуден" to "сноуд" but "Сноудену" to "сноуден" (and "Иванов" to "иван", "время"
+#   to "врем"), so names and some nouns fall apart without it.
+MATCHING = {"kk": "suffixes", "ru": "variant"}
+OVERCUT_ENDINGS = ("ен", "ов", "ев")
+VARIANT_MIN = 2  # "Киев" is "ки" to Snowball
 # Paragraphs are tokenized this many at a time, so memory holds a slice of the run, not all of it.
 CHUNK_PARAGRAPHS = 50_000
 
@@ -62,9 +78,17 @@ JOIN core.documents AS d USING (document_id)
 WHERE d.is_current
 ORDER BY 1
 """
+# The indexed terms that start with a prefix: the candidates for a query word's other forms (QueryTerm).
+# The terms are sorted within each indexing chunk, so a range, unlike starts_with, skips blocks by their bounds.
+PREFIXED = """
+SELECT DISTINCT t.term
+FROM search.terms AS t
+WHERE t.term >= $prefix AND t.term < $prefix || chr(1114111)
+"""
+# BM25 per query word: the forms a word matched (its stem, or its other forms: MATCHING) count as one term.
 RANKED = """
 WITH query AS (
-    SELECT DISTINCT unnest($languages) AS language, unnest($terms) AS term
+    SELECT DISTINCT unnest($languages) AS language, unnest($terms) AS term, unnest($words) AS word
 ),
 stats AS (
     SELECT language, count(*) AS n, avg(terms) AS avg_terms
@@ -73,14 +97,15 @@ stats AS (
     GROUP BY language
 ),
 hits AS (
-    SELECT pt.paragraph_id, pt.language, pt.terms, t.term, t.tf
+    SELECT pt.paragraph_id, pt.language, pt.terms, q.word, sum(t.tf) AS tf
     FROM search.terms AS t
     JOIN search.paragraph_terms AS pt USING (paragraph_key)
     JOIN query AS q ON q.term = t.term AND q.language = pt.language
     WHERE t.term IN (SELECT term FROM query)
+    GROUP BY pt.paragraph_id, pt.language, pt.terms, q.word
 ),
 frequency AS (
-    SELECT language, term, count(*) AS df FROM hits GROUP BY language, term
+    SELECT language, word, count(*) AS df FROM hits GROUP BY language, word
 ),
 scored AS (
     SELECT
@@ -91,7 +116,7 @@ scored AS (
             * h.tf * 2.2 / (h.tf + 1.2 * (0.25 + 0.75 * h.terms / s.avg_terms))
         ) AS score
     FROM hits AS h
-    JOIN frequency AS f USING (language, term)
+    JOIN frequency AS f USING (language, word)
     JOIN stats AS s USING (language)
     GROUP BY h.paragraph_id, h.language
 ),
@@ -180,24 +205,90 @@ def index_new_paragraphs(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def search_paragraphs(
-    con: duckdb.DuckDBPyConnection, words: str, language: str | None = None, limit: int = 10
-) -> duckdb.DuckDBPyRelation:
+    con: duckdb.DuckDBPyConnection,
+    words: str,
+    language: str | None = None,
+    limit: int = 10,
+    matching: dict[str, str] = MATCHING,
+) -> tuple[duckdb.DuckDBPyRelation, list[QueryTerm]]:
+    """The best `limit` paragraphs for `words`, and the query's terms (to highlight what matched)."""
+    terms = query_terms(words, searchable_languages(con, language), matching)
+    languages, indexed, grouped = [], [], []
+    for term in terms:
+        prefix = term.lookup()
+        found = [] if prefix is None else [row[0] for row in con.execute(PREFIXED, {"prefix": prefix}).fetchall()]
+        for form in [form for form in found if term.matches(form)] or [term.term]:
+            languages.append(term.language)
+            indexed.append(form)
+            grouped.append(term.word)
+    ranked = con.sql(RANKED, params={"languages": languages, "terms": indexed, "words": grouped, "limit": limit})
+    return ranked, terms
+
+
+def searchable_languages(con: duckdb.DuckDBPyConnection, language: str | None) -> list[str]:
     if not con.execute(HAS_INDEX).fetchone()[0]:
         raise SearchError("this warehouse predates the search index (migration m005); the next `newsflow run` "
                           "that loads or deletes a file builds it")  # fmt: skip
     searchable = [row[0] for row in con.execute(CURRENT_LANGUAGES).fetchall()]
     if not searchable:
         raise SearchError("the warehouse has no paragraphs yet; run `newsflow run` first")
-    if language is not None:
-        if language not in searchable:
-            raise SearchError(f"no paragraphs in language {language!r}; indexed: {', '.join(searchable)}")
-        searchable = [language]
-    languages, terms = query_terms(words, searchable)
-    return con.sql(RANKED, params={"languages": languages, "terms": terms, "limit": limit})
+    if language is None:
+        return searchable
+    if language not in searchable:
+        raise SearchError(f"no paragraphs in language {language!r}; indexed: {', '.join(searchable)}")
+    return [language]
 
 
-def query_terms(words: str, languages: Iterable[str]) -> tuple[list[str], list[str]]:
-    """The query's terms in each language, as two parallel lists (language, term)."""
-    tokens = pl.select(token=tokenize(pl.lit(words))).explode("token").drop_nulls()["token"].to_list()
-    pairs = [(language, term) for language in languages for term in stem(language, tokens)]
-    return [language for language, _ in pairs], [term for _, term in pairs]
+@dataclass(frozen=True)
+class QueryTerm:
+    """One query word as the index of one language holds it, and which indexed terms count as its forms."""
+
+    language: str
+    term: str  # the word stemmed (for Kazakh: with its suffixes stripped)
+    word: str  # the query word it came from
+    matching: str = "exact"  # or "suffixes", or "variant": see MATCHING
+
+    def matches(self, form: str) -> bool:
+        """Whether the indexed term `form` is a form of the query word."""
+        if self.matching == "suffixes":
+            return same_word(self.word, form)
+        if self.matching == "variant":
+            shorter = min(form, self.term, key=len)
+            return form == self.term or (
+                len(shorter) >= VARIANT_MIN
+                and any(form == self.term + ending or self.term == form + ending for ending in OVERCUT_ENDINGS)
+            )
+        return form == self.term
+
+    def lookup(self) -> str | None:
+        """The prefix that every indexed form of the word starts with, if it has forms beyond its term."""
+        if self.matching == "suffixes":
+            return self.term
+        if self.matching == "variant":
+            cut = next((self.term[: -len(e)] for e in OVERCUT_ENDINGS if self.term.endswith(e)), self.term)
+            return cut if len(cut) >= VARIANT_MIN else None
+        return None
+
+
+def query_terms(words: str, languages: Iterable[str], matching: dict[str, str] = MATCHING) -> list[QueryTerm]:
+    """The query's words in each language searched: stemmed by Snowball (Kazakh: stripped), with the
+    rule `matching` names for the language (MATCHING by default)."""
+    tokens = list(dict.fromkeys(WORD.findall(words.lower())))
+    if not tokens:
+        raise SearchError(f"{words.strip()!r} holds no word to search for; give words of letters or digits")
+    terms = []
+    for language in languages:
+        rule = matching.get(language, "exact")
+        # Kazakh has no Snowball stemmer (stem() keeps its words whole): its candidates share the shortest stem.
+        stems = [strip_suffixes(token) for token in tokens] if rule == "suffixes" else stem(language, tokens)
+        terms += [QueryTerm(language, term, token, rule) for token, term in zip(tokens, stems, strict=True)]
+    return terms
+
+
+def matched_spans(text: str, language: str, terms: list[QueryTerm]) -> list[tuple[int, int]]:
+    """Where in `text` the words are that a query's `terms` matched (for the paragraph's `language`)."""
+    mine = [term for term in terms if term.language == language]
+    spans = [(m.start(), m.end(), m.group().lower()) for m in WORD.finditer(text)]
+    stems = stem(language, [token for *_, token in spans])
+    return [(start, end) for (start, end, _), form in zip(spans, stems, strict=True)
+            if any(term.matches(form) for term in mine)]  # fmt: skip

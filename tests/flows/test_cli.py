@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.corpus import GERMAN_SEED, REPO, RUSSIAN_SEED
+from tests.flows.helpers import query
 
 NEWSFLOW = str(Path(sys.executable).with_name("newsflow"))
 
@@ -77,6 +78,38 @@ def test_search_stems_german_and_finds_kazakh_words_across_languages(db: Path) -
     assert german and all(row["language"] == "de" and "Zusammenarbeit" in row["text"] for row in german)
     kazakh = json.loads(newsflow("search", "ынтымақтастық", "--db", str(db), "--format", "json").stdout)
     assert kazakh and {row["language"] for row in kazakh} == {"kk"}
+
+
+def test_search_hits_read_well_at_80_columns(db: Path) -> None:
+    result = newsflow("search", "Zusammenarbeit Kasachstan", "--db", str(db), env=os.environ | {"COLUMNS": "80"})
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert all(len(line) <= 80 and line == line.rstrip() for line in lines), lines
+    heads = [n for n, line in enumerate(lines) if re.match(r" ?\d+\. \S+\.txt ¶\d+  (de|kk|ru)  score \d+\.\d\d", line)]
+    assert heads and lines[heads[0]].startswith(f" 1. {GERMAN_SEED} ¶")
+    for head, following in zip(heads, [*heads[1:], len(lines) - 1], strict=True):
+        snippet = lines[head + 1 : following - 1]  # then a blank line
+        assert 1 <= len(snippet) <= 2 and all(line.startswith("    ") for line in snippet), snippet
+    assert lines[-1].startswith(f"{len(heads)} hits, best first")
+
+
+def test_search_highlights_the_matched_forms_on_a_terminal(db: Path) -> None:
+    colour = os.environ | {"COLUMNS": "80", "FORCE_COLOR": "1"}
+    result = newsflow("search", "Президенту", "--lang", "ru", "--limit", "1", "--db", str(db), env=colour)
+
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"\x1b\[1;33m[Пп]резидент[а-я]*\x1b\[0m", result.stdout), result.stdout
+
+
+def test_search_as_csv_prints_the_full_text(db: Path) -> None:
+    result = newsflow(
+        "search", "Zusammenarbeit", "--db", str(db), "--format", "csv", env=os.environ | {"COLUMNS": "80"}
+    )
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    texts = set(query(db, "SELECT text FROM paragraph_occurrences WHERE language = 'de'"))
+    assert rows and all((row["text"],) in texts for row in rows)
+    assert max(len(row["text"]) for row in rows) > 160  # longer than any snippet
 
 
 def test_search_for_an_absent_language_says_which_exist(db: Path) -> None:

@@ -81,7 +81,7 @@ def test_a_run_without_room_for_the_copy_fails_at_once_in_one_line(
     assert result.returncode == 1, result.stdout + result.stderr
     assert result.stdout == ""
     assert result.stderr.splitlines() == [
-        f"newsflow: {db.parent}: not enough disk space to copy the warehouse: needs {megabytes(size)}, "
+        f"newsflow run: {db.parent}: not enough disk space to copy the warehouse: needs {megabytes(size)}, "
         f"{megabytes(shutil.disk_usage(db.parent).free)} free; make room there, or choose another --db"
     ]
     assert db.read_bytes() == before
@@ -103,10 +103,10 @@ def test_a_disk_that_fills_during_the_run_discards_the_candidate_then_records_wh
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
     last = result.stderr.splitlines()[-1]
-    assert last.startswith(f"newsflow: {db.parent}: no space left on device: "), last
+    assert last.startswith(f"newsflow run: {db.parent}: no space left on device: "), last
     assert "No space left on device" in last and f"{db.name}.candidate" in last
     status, message, seen = query(db, "SELECT status, message, files_seen FROM runs WHERE run_id = 2")[0]
     assert status == "failed" and seen == 1028
-    assert message == last.removeprefix("newsflow: ")
+    assert message == last.removeprefix("newsflow run: ")
     assert snapshot(db) == before
     assert leftovers(db) == []

@@ -264,13 +264,13 @@ def test_the_search_index_grows_by_new_paragraphs_and_finds_only_current_ones(ar
     assert indexed == [(1, 61), (2, counts["paragraphs_new"])] and counts["paragraphs_new"] == 2
     con = connect(db, read_only=True)
     try:
-        found = search_paragraphs(con, "quokkaforschungen", "de").fetchall()
+        found = search_paragraphs(con, "quokkaforschungen", "de")[0].fetchall()
         # Stemmed: "Quokkaforschungen" finds "Quokkaforschung", in both new paragraphs.
         assert sorted((language, path, position) for _, language, path, position, *_ in found) == [
             ("de", "new.txt", 1), ("de", "new.txt", 2),
         ]  # fmt: skip
         # The deleted article's paragraphs stay indexed (ids are forever) but are no longer found.
-        assert search_paragraphs(con, "президенту", "ru").fetchall() == []
+        assert search_paragraphs(con, "президенту", "ru")[0].fetchall() == []
         assert con.execute("SELECT count(*) FROM search.paragraph_terms").fetchone() == (63,)
     finally:
         con.close()

@@ -177,7 +177,7 @@ def test_search_shows_one_hit_per_cluster_with_its_near_copies(articles: Path, t
     word = max(paragraph.split(), key=len).strip(".,«»")
     con = connect(db, read_only=True)
     try:
-        hits = search_paragraphs(con, word, limit=10).fetchall()
+        hits = search_paragraphs(con, word, limit=10)[0].fetchall()
     finally:
         con.close()
     texts = [hit[4] for hit in hits]

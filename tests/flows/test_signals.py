@@ -72,13 +72,13 @@ def test_a_signal_ends_the_run_in_one_line_recorded_as_cancelled(
         "FROM runs WHERE run_id = 2",
     )[0]
     if step == "publish" and status == "completed":  # the signal came after the atomic swap: it stands
-        assert last.startswith(f"newsflow: run 2 cancelled by {signum.name} during publish "), last
+        assert last.startswith(f"newsflow run: run 2 cancelled by {signum.name} during publish "), last
         assert last.endswith("after it was published (completed); it stands"), last
         assert query(db, "SELECT count(*) FROM articles") == [(SEEDS_ARTICLES + 1028,)]
     else:
         assert status == "cancelled"
         assert message == f"cancelled by {signum.name} during {step}"
-        assert last.startswith(f"newsflow: run 2 cancelled by {signum.name} during {step}; "), last
+        assert last.startswith(f"newsflow run: run 2 cancelled by {signum.name} during {step}; "), last
         assert snapshot(db) == before  # what users query is as it was
         assert None not in counts, counts
         seen, loaded, unchanged, quarantined, paragraphs = counts

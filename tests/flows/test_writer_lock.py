@@ -91,7 +91,9 @@ def test_a_run_with_wait_says_whom_it_waits_for_and_then_finds_the_work_done(art
     second = NewsflowRun("--wait", "--source", str(articles), "--db", str(db))
     assert first.finish() == 0, first.output
     assert second.finish() == 0, second.output
-    assert f"newsflow: waiting for the run that is writing the warehouse (pid {first.process.pid}, " in second.output
+    assert (
+        f"newsflow run: waiting for the run that is writing the warehouse (pid {first.process.pid}, " in second.output
+    )
     assert "nothing changed since run 1" in second.output
     assert query(db, "SELECT run_id, status FROM runs") == [(1, "completed")]
     assert leftovers(db) == []
@@ -107,6 +109,6 @@ def test_ctrl_c_while_waiting_for_the_lock_ends_in_one_line_and_leaves_the_holde
         time.sleep(0.5)
         waiting.signal(signal.SIGINT, group=True)
         assert waiting.finish() == 130, waiting.output
-        assert waiting.lines_after_signal == ["newsflow: cancelled by SIGINT during lock wait; nothing was written"]
+        assert waiting.lines_after_signal == ["newsflow run: cancelled by SIGINT during lock wait; nothing was written"]
         assert lock_path(db).read_text().startswith(f"pid {holder}, ")  # still the holder's
         assert not db.exists()
