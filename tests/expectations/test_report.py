@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from expectations.config import data_docs_index
+from expectations.data_docs import ASSETS, VENDORED
 from expectations.report import load_report, render_html
 from flows.ingest import ingest_flow
 from flows.settings import DEFAULT_LANGUAGES
@@ -43,9 +44,13 @@ def three_runs(tmp_path_factory: pytest.TempPathFactory, prefect_api: None) -> P
     return db
 
 
-def browser(*args: str, user_data: Path) -> subprocess.CompletedProcess[str]:
+# No name resolves and every request goes to a closed port: a page that needs the network shows it.
+OFFLINE_FLAGS = ["--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=http://127.0.0.1:9"]
+
+
+def browser(*args: str, user_data: Path, offline: bool = False) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [CHROMIUM, *BROWSER_FLAGS, f"--user-data-dir={user_data}", *args],
+        [CHROMIUM, *BROWSER_FLAGS, *(OFFLINE_FLAGS if offline else []), f"--user-data-dir={user_data}", *args],
         capture_output=True, text=True, timeout=120, check=True,
     )  # fmt: skip
 
@@ -96,3 +101,69 @@ def test_a_passing_run_says_it_was_published(three_runs: Path) -> None:
     page = html_report(three_runs, run_id=2)
     assert "Every critical expectation passed; the run was published." in page
     assert "<p>None.</p>" in page  # no failing expectations
+
+
+@needs_chromium
+def test_data_docs_list_the_validation_results_offline(three_runs: Path, tmp_path: Path) -> None:
+    index = data_docs_index(three_runs)
+    assert not re.search(r'(?:src|href)="https://[^"]+\.(?:js|css)"', index.read_text(encoding="utf-8"))
+
+    dom = browser("--dump-dom", index.as_uri(), user_data=tmp_path / "profile", offline=True).stdout
+
+    # bootstrap-table draws the list from the page's data: without its script the table stays empty.
+    results = re.findall(r'data-href="(validations/[^"]+)" data-index="\d+"', dom)
+    pages = list((index.parent / "validations").rglob("*.html"))
+    assert len(pages) >= 10  # one per suite and kind of check (columns, rows)
+    assert len(results) == min(len(pages), 10), results  # GX's table shows 10 a page
+    assert len(pages) <= 10 or 'class="pagination' in dom
+    assert all("newsflow%20run%203" in href for href in results), results
+
+
+@needs_chromium
+def test_a_data_docs_result_page_is_styled_offline(three_runs: Path, tmp_path: Path) -> None:
+    site = data_docs_index(three_runs).parent
+    page = next((site / "validations" / "paragraphs" / "rows").rglob("*.html"))
+    # A copy beside the page, so its relative links hold, that writes what the browser computed into the DOM.
+    probe = page.with_name("probe.html")
+    probe.write_text(
+        page.read_text(encoding="utf-8").replace("</body>", f"<script>{STYLE_PROBE}</script></body>"),
+        encoding="utf-8",
+    )
+    try:
+        dom = browser("--dump-dom", probe.as_uri(), user_data=tmp_path / "profile", offline=True).stdout
+    finally:
+        probe.unlink()
+
+    styles = dict(re.findall(r'<meta name="probe-([a-z]+)" content="([^"]*)"', dom))
+    assert styles["row"] == "flex"  # bootstrap's grid
+    assert styles["success"] == "rgb(40, 167, 69)"  # bootstrap's .text-success
+    assert styles["icon"] not in ("", "none", "normal")  # font-awesome's glyph before .fas
+
+
+STYLE_PROBE = """
+for (const [name, value] of [
+  ["row", getComputedStyle(document.querySelector(".row")).display],
+  ["success", getComputedStyle(document.querySelector(".text-success")).color],
+  ["icon", getComputedStyle(document.querySelector(".fas"), "::before").content],
+]) {
+  const meta = document.createElement("meta");
+  meta.name = "probe-" + name;
+  meta.content = value;
+  document.body.appendChild(meta);
+}
+"""
+
+
+def test_every_cdn_link_in_gx_templates_is_vendored() -> None:
+    """A Great Expectations upgrade that loads another file from a CDN fails here, not offline."""
+    import great_expectations
+
+    templates = Path(great_expectations.__file__).parent / "render" / "view" / "templates"
+    urls = {
+        url
+        for template in templates.rglob("*.j2")
+        for url in re.findall(r'<(?:script|link)[^>]*(?:src|href)="(https://[^"]+)"', template.read_text())
+    }
+    assert urls, templates
+    assert urls <= set(VENDORED), sorted(urls - set(VENDORED))
+    assert all((ASSETS / path).is_file() for path in VENDORED.values())
