@@ -31,6 +31,7 @@ from prefect.states import Cancelled, Failed, State
 from expectations.config import QualityConfig, data_docs_index
 from expectations.results import QualityResult
 from flows.cancel import cancellation, now_in, signals_cancel
+from flows.progress import run_progress
 from flows.settings import DEFAULT_FILE_MAX_BYTES, DEFAULT_KEEP_PREVIOUS, DEFAULT_MEMORY_LIMIT
 from tasks.audit import Audit, audit_candidate, blame
 from tasks.dedup import dedup
@@ -220,6 +221,7 @@ def load_candidate(
         progress["files_seen"] = plan.height
         batches = deque(plan_batches(to_read, batch_files, BATCH_MAX_BYTES))
         total_bytes, done_bytes, started = max(to_read["size_bytes"].sum(), 1), 0, time.perf_counter()
+        run_progress().reading(to_read.height, to_read["size_bytes"].sum())
         in_flight: deque[tuple[pl.DataFrame, PrefectFuture[PreparedBatch]]] = deque()
         now_in("read")
         for number in range(1, len(batches) + 1):
@@ -241,7 +243,9 @@ def load_candidate(
             for outcome in ("files_loaded", "files_unchanged", "files_quarantined"):
                 progress[outcome] += batch_counts[outcome]
             progress["paragraphs_read"] = counters["segment", "paragraphs"]
-            done_bytes += prepared.outcomes["size_bytes"].fill_null(0).sum()
+            batch_bytes = prepared.outcomes["size_bytes"].fill_null(0).sum()
+            done_bytes += batch_bytes
+            run_progress().read(prepared.outcomes.height, batch_bytes)
             logger.info(
                 "batch %d (%.0f%% of %.1f MB, %.1f MB/s): %d files, %d paragraphs",
                 number, 100 * done_bytes / total_bytes, total_bytes / 1e6,
