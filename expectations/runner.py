@@ -81,7 +81,7 @@ def validate_warehouse(
 def to_result(found: tuple[str, Check], result: Any) -> QualityResult:
     suite, check = found
     out = result.result or {}
-    details: dict[str, Any] = {}
+    details: dict[str, Any] = {"expected": check.expected}
     if description := getattr(check.expectation, "description", None):
         details["description"] = description
     examples = out.get("partial_unexpected_list") or (out.get("details") or {}).get("unexpected_rows")

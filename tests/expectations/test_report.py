@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -83,9 +84,16 @@ def test_a_browser_renders_the_verdict_charts_and_failing_examples(three_runs: P
     assert "Run 3" in text and "failed" in text
     assert "paragraphs.text_has_no_replacement_character" in text
     assert "Die Zusammenarbeit w\ufffdchst." in text  # the example the gate caught
-    assert dom.count("<svg") == 2
+    # ... with the file and position it is at
+    assert re.search(r"<b>\S+\.txt ¶\d+</b> \{\"paragraph_id\"", dom), dom
+    assert 'class="verdict bad"' in dom
+    assert dom.count("<svg") == 3
     assert "<polyline" in dom  # duplicate ratio per published run
-    assert dom.count("<rect") == 2  # articles per published run: runs 1 and 2, not the failed run 3
+    # articles per published run: runs 1 and 2, not the failed run 3; then the duration of all three
+    assert dom.count("<rect") == 2 + 3
+    for axis in ("run", "duplicate ratio", "articles", "seconds"):  # every chart's axes are labelled
+        assert 'class="axis"' in dom and re.search(rf'class="axis"[^>]*>{axis}</text>', dom), axis
+    assert "started (UTC)" in text and re.search(r"Run 3\s+failed\s*, started \d{4}-\d\d-\d\d \d\d:\d\d UTC", text)
     headings = ("Expectations by suite", "Failing expectations", "Articles by language", "Latest runs")
     for heading in (*headings, "Largest near-duplicate clusters"):
         assert heading in text
@@ -99,8 +107,38 @@ def test_a_browser_renders_the_verdict_charts_and_failing_examples(three_runs: P
 
 def test_a_passing_run_says_it_was_published(three_runs: Path) -> None:
     page = html_report(three_runs, run_id=2)
-    assert "Every critical expectation passed; the run was published." in page
+    assert '<p class="verdict ok">Every expectation passed; the run was published.' in page
     assert "<p>None.</p>" in page  # no failing expectations
+
+
+def test_every_expectation_is_listed_with_what_it_observed_and_expected(three_runs: Path) -> None:
+    page = html_report(three_runs, run_id=2)
+    table = page.split("<h2>Every expectation</h2>", 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr class='passed'><td>([a-z_]+\.[a-z_]+)</td><td>(\w+)</td><td>passed</td><td>([^<]*)</td>"
+                      r"<td>([^<]*)</td></tr>", table)  # fmt: skip
+    assert len(rows) == 28, table
+    observed = {name: (seen, expected) for name, _, seen, expected in rows}
+    assert observed["paragraphs.paragraph_ids_unique"] == (
+        "0 of 61 rows break it (0.00%)",
+        "every paragraph_id distinct",
+    )
+    assert observed["documents.paragraph_counts_match_occurrences"][0] == "0 offending rows"
+    # A ratio as a percent, never in parts per million; the range waits for three completed runs.
+    _seen, expected = observed["history.duplicate_ratio_within_history"]
+    assert re.fullmatch(r"\d+\.\d%, not checked: 1 of the 3 completed runs it needs", expected), expected
+    assert "ppm" not in page and "per million" not in page
+
+
+def test_failing_warnings_make_the_verdict_amber(three_runs: Path) -> None:
+    con = connect(three_runs, read_only=True)
+    try:
+        report = load_report(con, 2, None)
+    finally:
+        con.close()
+    warned = replace(report.results[0], severity="warning", success=False, unexpected_count=1)
+    page = render_html(replace(report, results=[warned, *report.results[1:]]))
+    assert re.search(r'<p class="verdict warn">Published, but 1 warning failed: \w+\.\w+\.</p>', page)
+    assert "Every expectation passed" not in page
 
 
 @needs_chromium
