@@ -33,6 +33,7 @@ from expectations.results import QualityResult
 from flows.cancel import cancellation, now_in, signals_cancel
 from flows.progress import run_progress
 from flows.settings import DEFAULT_FILE_MAX_BYTES, DEFAULT_KEEP_PREVIOUS, DEFAULT_MEMORY_LIMIT
+from flows.unchanged import SKIP_TAG, note_skip
 from tasks.audit import Audit, audit_candidate, blame
 from tasks.dedup import dedup
 from tasks.discover import NOTHING_READ, count_files, find_changes, has_work, plan_batches
@@ -96,7 +97,9 @@ def ingest_flow(
             now_in("discover")
             plan, deleted = discover(source, db, follow_symlinks_outside)
             if not has_work(plan, deleted):
-                return count_files(plan, NOTHING_READ, deleted) | {"skipped": 1}
+                counts = count_files(plan, NOTHING_READ, deleted)
+                mark_skipped(db, source, counts, (datetime.now(UTC) - started_at).total_seconds())
+                return counts | {"skipped": 1}
             if db.exists():  # a damaged file is refused whole, never copied into a candidate and published
                 verify_every_block(db)
             candidate = open_candidate(db)
@@ -121,10 +124,19 @@ def ingest_flow(
             return end_early(db, root, started_at, progress, exc)
         finally:
             discard(candidate)
-    report(run_id, counts, results, failure, audit.held_back)
+    report(db, run_id, counts, results, failure, audit.held_back)
     if failure:
         return Failed(message=failure)
     return counts | {"run_id": run_id}
+
+
+def mark_skipped(db: Path, source: Path, counts: dict[str, int], elapsed: float) -> None:
+    """Tag this flow run `skip` in Prefect and log it beside the warehouse, which stays untouched."""
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        client.update_flow_run(flow_run.id, tags=[*flow_run.tags, SKIP_TAG])
+    note_skip(db, source, counts, elapsed, str(flow_run.id))
 
 
 def audit_run(

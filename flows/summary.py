@@ -43,7 +43,7 @@ def summarize_run(con: duckdb.DuckDBPyConnection, settings: Settings, flow_run_i
 
 
 def summarize_unchanged(
-    con: duckdb.DuckDBPyConnection, settings: Settings, file_counts: dict[str, int], elapsed: float
+    con: duckdb.DuckDBPyConnection, settings: Settings, file_counts: dict[str, int], elapsed: float, noted: str
 ) -> Group:
     """The summary of a run that found nothing to read or delete, and so wrote nothing."""
     last = con.execute(LAST_RUN, [str(settings.source)]).fetchone()
@@ -58,7 +58,8 @@ def summarize_unchanged(
             f"files       seen {c['files_seen']} = loaded 0 + unchanged {c['files_unchanged']}"
             f" + quarantined {c['files_quarantined']}; deleted 0"
         ),
-        Text("warehouse   not touched: no run was recorded, the published warehouse stands as validated"),
+        Text("warehouse   not touched: the published warehouse stands as validated"),
+        Text(f"skip        {noted}"),
     ]
     return Group(*lines, *warehouse_parts(con, settings))
 
