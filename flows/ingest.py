@@ -132,10 +132,14 @@ def ingest_flow(
 
 def mark_skipped(db: Path, source: Path, counts: dict[str, int], elapsed: float) -> None:
     """Tag this flow run `skip` in Prefect and log it beside the warehouse, which stays untouched."""
+    import httpx
     from prefect.client.orchestration import get_client
 
-    with get_client(sync_client=True) as client:
-        client.update_flow_run(flow_run.id, tags=[*flow_run.tags, SKIP_TAG])
+    try:
+        with get_client(sync_client=True) as client:
+            client.update_flow_run(flow_run.id, tags=[*flow_run.tags, SKIP_TAG])
+    except httpx.HTTPError as exc:  # a tag is not worth failing a run that found nothing to do
+        get_run_logger().warning("could not tag the flow run %r: %s", SKIP_TAG, exc)
     note_skip(db, source, counts, elapsed, str(flow_run.id))
 
 

@@ -106,16 +106,14 @@ def summarize(
 
 def warehouse_parts(con: duckdb.DuckDBPyConnection, settings: Settings) -> list:
     """The warehouse by language, then the files under the source that are quarantined."""
-    table = Table(
-        title="the warehouse by language", title_justify="left",
-        caption="repeats: inside the same article; copies: of a paragraph kept in an earlier article",
-        caption_justify="left",
-    )  # fmt: skip
+    table = Table(title="the warehouse by language", title_justify="left")
     for header in ("language", "articles", "paragraphs", "unique", "repeats", "copies", "dup ratio"):
         table.add_column(header, justify="left" if header == "language" else "right")
     for row in con.execute(LANGUAGE_SUMMARY).fetchall():
         table.add_row(*(f"{value:.1%}" if isinstance(value, float) else str(value) for value in row))
-    parts: list = [table]
+    # A line of its own, not the table's caption: rich wraps a caption to the table's width.
+    key = Text("repeats: inside the same article; copies: of a paragraph kept in an earlier article", style="dim")
+    parts: list = [table, key]
     quarantined = con.execute(QUARANTINED, [str(settings.source)]).fetchall()
     for path, reason in quarantined[:QUARANTINE_SHOWN]:
         parts.append(Text.assemble(("quarantined ", "bold yellow"), f"{path}: {reason}"))

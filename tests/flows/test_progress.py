@@ -95,5 +95,9 @@ def test_piped_output_is_one_line_per_line_and_a_log_line_per_batch(tmp_path: Pa
     first = result.stdout.splitlines()[0]
     assert len(first) > 120
     assert first.startswith("run 1 completed in ") and first.endswith(f": {deep} -> {db}"), first
+    assert (
+        "repeats: inside the same article; copies: of a paragraph kept in an earlier article"
+        in result.stdout.splitlines()
+    )
     assert [line for line in result.stderr.splitlines() if " - batch " in line][-1].count("batch 3 (") == 1
     assert "━━" not in result.stderr  # no bar where no one watches
