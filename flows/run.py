@@ -60,9 +60,8 @@ def run_newsflow(settings: Settings, *, wait: bool = False, on_wait: Callable[[s
                 return unchanged
             if settings.db.exists():
                 require_space(settings.db)  # the flow checks again as it copies; this fails before Prefect starts
-            with EmbeddedPrefectServer(
-                prefect_home(settings.db)
-            ) as server:  # boots on the other core while the flow imports
+            # The server boots on the other core while the flow imports.
+            with EmbeddedPrefectServer(prefect_home(settings.db)) as server:
                 return run_ingest(settings, server, wait=wait)
         except RunCancelled:
             cancelled = cancellation()
