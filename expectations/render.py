@@ -19,8 +19,10 @@ def quality_markdown(
     results = list(results)
     if failure:
         verdict = f"**Failed.** {failure}"
+    elif warned := [r for r in results if not r.success]:
+        verdict = f"**Published, with {len(warned)} failing warning{'s' * (len(warned) != 1)}** (below)."
     elif results:
-        verdict = "**Published.** Every critical expectation passed."
+        verdict = "**Published.** Every expectation passed."
     else:
         verdict = "**Nothing changed.** No file to read or delete: the published warehouse stands as validated."
     lines = [

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import difflib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 
@@ -17,11 +18,12 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from expectations.config import HISTORY_SLACK, QualityConfig
 from warehouse.runs import held_back_files
 
 HISTORY_RUNS = 30
 RUNS = f"""
-SELECT r.run_id, r.started_at, r.status, r.files_seen, r.files_loaded, r.files_quarantined,
+SELECT r.run_id, r.started_at, r.finished_at, r.status, r.files_seen, r.files_loaded, r.files_quarantined,
        r.paragraphs_read, r.message,
        (SELECT value FROM core.run_counters c
         WHERE c.run_id = r.run_id AND c.step = 'warehouse' AND c.counter = 'duplicate_ratio_ppm') / 1e6,
@@ -30,7 +32,7 @@ SELECT r.run_id, r.started_at, r.status, r.files_seen, r.files_loaded, r.files_q
 FROM core.runs AS r ORDER BY r.run_id DESC LIMIT {HISTORY_RUNS}
 """
 RESULTS = """
-SELECT suite, expectation, severity, success, unexpected_count, observed_value, details
+SELECT suite, expectation, severity, success, unexpected_count, observed_value, details, column_name
 FROM core.quality_results WHERE run_id = ? ORDER BY suite, expectation
 """
 HELD_BACK_SHOWN = 20
@@ -51,6 +53,25 @@ LIMIT {LARGEST_CLUSTERS}
 """
 
 
+# Each place of a paragraph or a document named by a failing example, for the report to show.
+PARAGRAPH_PLACES = """
+SELECT source_path, position FROM paragraph_occurrences WHERE paragraph_id = ? ORDER BY source_path, position LIMIT 3
+"""
+DOCUMENT_PLACE = "SELECT source_path FROM core.documents WHERE document_id = ?"
+# A run's warehouse metrics, and their range over the completed runs before it (the history checks).
+HISTORY = """
+WITH recent AS (
+    SELECT run_id FROM core.runs WHERE status = 'completed' AND run_id < $run_id ORDER BY run_id DESC LIMIT $runs
+)
+SELECT c.counter, c.value, min(h.value), max(h.value), count(h.value)
+FROM core.run_counters AS c
+LEFT JOIN core.run_counters AS h
+    ON h.step = 'warehouse' AND h.counter = c.counter AND h.run_id IN (SELECT run_id FROM recent)
+WHERE c.run_id = $run_id AND c.step = 'warehouse'
+GROUP BY c.counter, c.value ORDER BY c.counter
+"""
+
+
 class ReportError(ValueError):
     """The report cannot be made as asked."""
 
@@ -58,7 +79,8 @@ class ReportError(ValueError):
 @dataclass(frozen=True)
 class Run:
     run_id: int
-    started_at: object
+    started_at: datetime
+    finished_at: datetime | None
     status: str
     files_seen: int | None
     files_loaded: int | None
@@ -67,6 +89,14 @@ class Run:
     message: str | None
     duplicate_ratio: float | None
     articles: int | None
+
+    @property
+    def seconds(self) -> float | None:
+        return None if self.finished_at is None else (self.finished_at - self.started_at).total_seconds()
+
+    @property
+    def started(self) -> str:
+        return f"{self.started_at.astimezone(UTC):%Y-%m-%d %H:%M}"
 
 
 @dataclass(frozen=True)
@@ -79,9 +109,30 @@ class Result:
     observed_value: str | None
     details: str
 
+    # Where the failing examples are (file and position), in the order of `examples`.
+    places: list[str] = field(default_factory=list)
+    # For the history checks: this run's metrics and the range they had to stay in, in human units.
+    history: str | None = None
+
     @property
     def examples(self) -> list[object]:
         return json.loads(self.details or "{}").get("examples", [])
+
+    @property
+    def expected(self) -> str:
+        details = json.loads(self.details or "{}")
+        return details.get("expected") or details.get("description") or ""
+
+    @property
+    def observed(self) -> str:
+        """What the check found, in words."""
+        value = json.loads(self.observed_value) if self.observed_value else None
+        if isinstance(value, dict) and "element_count" in value:
+            total, share = value["element_count"], value.get("unexpected_percent") or 0.0
+            return f"{self.unexpected_count or 0:,} of {total:,} rows break it ({share:.2f}%)"
+        if isinstance(value, int):
+            return f"{value:,} offending row{'s' * (value != 1)}"
+        return "-" if value is None else short_json(value)
 
 
 @dataclass(frozen=True)
@@ -112,11 +163,79 @@ def load_report(con: duckdb.DuckDBPyConnection, run_id: int | None, data_docs: P
     chosen = runs[-1] if run_id is None else next((r for r in runs if r.run_id == run_id), None)
     if chosen is None:
         raise ReportError(f"no run {run_id} among the last {HISTORY_RUNS}; see `newsflow sql 'SELECT * FROM runs'`")
-    results = [Result(*row) for row in con.execute(RESULTS, [chosen.run_id]).fetchall()]
+    history = history_bounds(con, chosen.run_id, QualityConfig(languages=()))
+    results = []
+    for *row, column in con.execute(RESULTS, [chosen.run_id]).fetchall():
+        result = Result(*row, history=history.get(column) if row[0] == "history" else None)
+        results.append(replace(result, places=[place(con, example) for example in result.examples]))
     languages = con.execute(LANGUAGES).fetchall()
     clusters = [Cluster(*row) for row in con.execute(CLUSTERS).fetchall()]
     docs = data_docs if data_docs and data_docs.is_file() else None
     return Report(runs, chosen, results, languages, docs, held_back_files(con, chosen.run_id), clusters)
+
+
+def place(con: duckdb.DuckDBPyConnection, example: object) -> str:
+    """Where a failing example is, by file and position ("" if it names neither a paragraph nor a
+    document, or they are not in the published warehouse: a failed run published nothing)."""
+    if not isinstance(example, dict):
+        return ""
+    if path := example.get("source_path"):
+        return str(path)
+    if "paragraph_id" in example and "position" not in example:
+        found = con.execute(PARAGRAPH_PLACES, [str(example["paragraph_id"])]).fetchall()
+        return ", ".join(f"{path} ¶{position}" for path, position in found)
+    if "document_id" in example:
+        found = con.execute(DOCUMENT_PLACE, [str(example["document_id"])]).fetchone()
+        if found:
+            return found[0] + (f" ¶{example['position']}" if "position" in example else "")
+    return ""
+
+
+def history_bounds(con: duckdb.DuckDBPyConnection, run_id: int, config: QualityConfig) -> dict[str, str]:
+    """Per watched metric (HISTORY_SLACK), this run's values and the range the history checks allowed."""
+    found: dict[str, list[str]] = {}
+    params = {"run_id": run_id, "runs": config.history_runs}
+    for counter, value, low, high, runs in con.execute(HISTORY, params).fetchall():
+        metric = next((m for m in HISTORY_SLACK if counter == m or counter.startswith(f"{m}_")), None)
+        if metric is None:
+            continue
+        name = counter.removeprefix(f"{metric}_") if counter != metric else ""
+        if runs < config.history_min_runs:
+            bound = f"not checked: {runs} of the {config.history_min_runs} completed runs it needs"
+        else:
+            slack, tolerance = HISTORY_SLACK[metric], config.history_tolerance
+            allowed = max(0.0, low * (1 - tolerance) - slack), high * (1 + tolerance) + slack
+            bound = f"allowed {metric_text(metric, allowed[0])} to {metric_text(metric, allowed[1])}"
+        found.setdefault(metric, []).append(f"{name} {metric_text(metric, value)}, {bound}".strip())
+    return {metric: "; ".join(parts) for metric, parts in found.items()}
+
+
+def metric_text(metric: str, value: float) -> str:
+    """A warehouse metric in human units: the duplicate ratio (counted per million) as a percent."""
+    return f"{value / 1e4:.1f}%" if metric.endswith("_ppm") else f"{value:,.0f}"
+
+
+VERDICT_STYLES = {"ok": "bold green", "warn": "bold yellow", "bad": "bold red"}
+
+
+def verdict(report: Report) -> tuple[str, str]:
+    """The run's verdict at a glance: ("ok" | "warn" | "bad", the sentence)."""
+    run = report.run
+    if run.status != "completed":
+        return "bad", run.message or run.status
+    warnings = [r for r in report.results if not r.success]
+    if warnings:
+        names = ", ".join(f"{r.suite}.{r.expectation}" for r in warnings)
+        return "warn", f"Published, but {len(warnings)} warning{'s' * (len(warnings) != 1)} failed: {names}."
+    return "ok", "Every expectation passed; the run was published. " + (run.message or "")
+
+
+def example_text(example: object) -> str:
+    """A failing example as one line; a history check's duplicate ratio (per million) as a percent."""
+    if isinstance(example, dict) and str(example.get("metric", "")).endswith("_ppm"):
+        metric = example["metric"]
+        example = {k: metric_text(metric, v) if k in ("value", "low", "high") else v for k, v in example.items()}
+    return short_json(example)
 
 
 def suite_verdicts(results: list[Result]) -> list[tuple[str, int, int, int]]:
@@ -134,13 +253,14 @@ def suite_verdicts(results: list[Result]) -> list[tuple[str, int, int, int]]:
 
 
 def render_terminal(report: Report) -> Group:
-    runs = Table(title="latest runs", title_justify="left")
-    for header in ("run", "started", "status", "files", "loaded", "quar.", "paras", "dup"):
+    runs = Table(title="latest runs (times in UTC)", title_justify="left")
+    for header in ("run", "started", "took", "status", "files", "loaded", "quar.", "paras", "dup"):
         runs.add_column(header, justify="left" if header in ("started", "status") else "right")
     for r in report.runs[-10:]:
         runs.add_row(
             str(r.run_id),
-            f"{r.started_at:%m-%d %H:%M}",
+            f"{r.started_at.astimezone(UTC):%m-%d %H:%M}",
+            "-" if r.seconds is None else f"{r.seconds:.1f} s",
             Text(r.status, style="green" if r.status == "completed" else "red"),
             *(str(v) if v is not None else "-" for v in (r.files_seen, r.files_loaded, r.files_quarantined)),
             str(r.paragraphs_read) if r.paragraphs_read is not None else "-",
@@ -156,13 +276,14 @@ def render_terminal(report: Report) -> Group:
         languages.add_column(header, justify="left" if header == "language" else "right")
     for language, articles, read, unique, ratio in report.languages:
         languages.add_row(language, str(articles), str(read), str(unique), f"{ratio:.1%}")
-    parts: list = [runs, suites]
+    level, sentence = verdict(report)
+    parts: list = [runs, Text(sentence, style=VERDICT_STYLES[level]), suites]
     for r in (r for r in report.results if not r.success):
         style = "bold red" if r.severity == "critical" else "yellow"
-        parts.append(
-            Text.assemble((f"{r.severity} ", style), f"{r.suite}.{r.expectation}: {r.unexpected_count} unexpected")
-        )
-        parts += [Text(f"    {short_json(example)}", style="dim") for example in r.examples]
+        parts.append(Text.assemble((f"{r.severity} ", style), f"{r.suite}.{r.expectation}: {r.observed}"))
+        parts.append(Text(f"    expected {r.history or r.expected}", style="dim"))
+        for example, where in zip(r.examples, r.places or [""] * len(r.examples), strict=False):
+            parts.append(Text(f"    {where + ': ' if where else ''}{example_text(example)}", style="dim"))
     for path, reason in report.held_back[:HELD_BACK_SHOWN]:
         parts.append(Text.assemble(("held back ", "bold yellow"), f"{path}: {reason}"))
     if len(report.held_back) > HELD_BACK_SHOWN:
@@ -175,21 +296,26 @@ def render_terminal(report: Report) -> Group:
 
 def render_html(report: Report) -> str:
     run = report.run
+    level, sentence = verdict(report)
     failed = [r for r in report.results if not r.success]
-    verdict = (
-        '<p class="verdict ok">Every critical expectation passed; the run was published. '
-        f"{escape(run.message or '')}</p>"
-        if run.status == "completed"
-        else f'<p class="verdict bad">{escape(run.message or run.status)}</p>'
-    )
     suites = "".join(
-        f"<tr><td>{escape(s)}</td><td>{p}</td><td class='{'bad' if c else ''}'>{c}</td><td>{w}</td></tr>"
+        f"<tr><td>{escape(s)}</td><td>{p}</td><td class='{'bad' if c else ''}'>{c}</td>"
+        f"<td class='{'warning' if w else ''}'>{w}</td></tr>"
         for s, p, c, w in suite_verdicts(report.results)
+    )
+    expectations = "".join(
+        f"<tr class='{'passed' if r.success else r.severity}'><td>{escape(r.suite)}.{escape(r.expectation)}</td>"
+        f"<td>{r.severity}</td><td>{'passed' if r.success else 'FAILED'}</td><td>{escape(r.observed)}</td>"
+        f"<td>{escape(r.history or r.expected)}</td></tr>"
+        for r in report.results
     )
     failures = "".join(
         f"<li><b class='{r.severity}'>{r.severity}</b> <code>{escape(r.suite)}.{escape(r.expectation)}</code>: "
-        f"{r.unexpected_count} unexpected"
-        + "".join(f"<pre>{escape(short_json(e, 300))}</pre>" for e in r.examples)
+        f"{escape(r.observed)}; expected {escape(r.history or r.expected)}"
+        + "".join(
+            f"<pre>{f'<b>{escape(where)}</b> ' if where else ''}{escape(example_text(e))}</pre>"
+            for e, where in zip(r.examples, r.places or [""] * len(r.examples), strict=False)
+        )
         + "</li>"
         for r in failed
     )
@@ -199,11 +325,13 @@ def render_html(report: Report) -> str:
         for lang, a, n, u, ratio in report.languages
     )
     runs = "".join(
-        f"<tr><td>{r.run_id}</td><td>{r.started_at:%Y-%m-%d %H:%M}</td><td class='{r.status}'>{r.status}</td>"
+        f"<tr><td>{r.run_id}</td><td>{r.started}</td><td>{'-' if r.seconds is None else f'{r.seconds:.1f} s'}</td>"
+        f"<td class='{r.status}'>{r.status}</td>"
         f"<td>{_dash(r.files_seen)}</td><td>{_dash(r.files_loaded)}</td><td>{_dash(r.paragraphs_read)}</td></tr>"
         for r in reversed(report.runs)
     )
     published = [r for r in report.runs if r.status == "completed" and r.duplicate_ratio is not None]
+    timed = [(r.run_id, r.seconds) for r in report.runs if r.seconds is not None]
     docs = (
         f'<p>Great Expectations Data Docs: <a href="{escape(report.data_docs.as_uri())}">'
         f"{escape(str(report.data_docs))}</a></p>"
@@ -216,13 +344,15 @@ def render_html(report: Report) -> str:
 <style>{CSS}</style></head>
 <body>
 <h1>newsflow quality report</h1>
-<h2>Run {run.run_id} <span class="{run.status}">{run.status}</span></h2>
-{verdict}
+<h2>Run {run.run_id} <span class="{run.status}">{run.status}</span>, started {run.started} UTC</h2>
+<p class="verdict {level}">{escape(sentence)}</p>
 <section class="charts">
 <figure><figcaption>Duplicate ratio per published run</figcaption>
-{line_chart([(r.run_id, r.duplicate_ratio) for r in published], percent=True)}</figure>
+{line_chart([(r.run_id, r.duplicate_ratio) for r in published], "duplicate ratio", percent=True)}</figure>
 <figure><figcaption>Current articles per published run</figcaption>
-{bar_chart([(r.run_id, r.articles or 0) for r in published])}</figure>
+{bar_chart([(r.run_id, r.articles or 0) for r in published], "articles")}</figure>
+<figure><figcaption>Duration of each run, command to verdict</figcaption>
+{bar_chart(timed, "seconds")}</figure>
 </section>
 <h2>Expectations by suite</h2>
 <table><tr><th>suite</th><th>passed</th><th>failed (critical)</th><th>failed (warning)</th></tr>{suites}</table>
@@ -234,13 +364,17 @@ def render_html(report: Report) -> str:
         if held_back
         else "<p>None.</p>"
     }
+<h2>Every expectation</h2>
+<table class="expectations"><tr><th>expectation</th><th>severity</th><th>result</th><th>observed</th>
+<th>expected</th></tr>{expectations}</table>
 <h2>Articles by language</h2>
 <table><tr><th>language</th><th>articles</th><th>paragraphs</th><th>unique</th><th>duplicate ratio</th></tr>
 {languages}</table>
 <h2>Largest near-duplicate clusters</h2>
 {cluster_sections(report.clusters)}
 <h2>Latest runs</h2>
-<table><tr><th>run</th><th>started</th><th>status</th><th>files</th><th>loaded</th><th>paragraphs read</th></tr>
+<table><tr><th>run</th><th>started (UTC)</th><th>took</th><th>status</th><th>files</th><th>loaded</th>
+<th>paragraphs read</th></tr>
 {runs}</table>
 {docs}
 </body></html>
@@ -288,7 +422,13 @@ th, td { padding: .3rem .8rem; border-bottom: 1px solid #dde3ea; text-align: rig
 th:first-child, td:first-child { text-align: left; }
 th { background: #f2f5f8; font-weight: 600; }
 .completed, .ok { color: #1a7f37; } .failed, .bad, .critical { color: #c62828; } .warning { color: #a86b00; }
-.verdict { padding: .6rem .9rem; border-radius: 6px; background: #f6f8fa; }
+.verdict { padding: .6rem .9rem; border-radius: 6px; font-weight: 600; }
+.verdict.ok { background: #dafbe1; } .verdict.bad { background: #ffebe9; }
+.verdict.warn { background: #fff8c5; color: #9a6700; }
+.expectations { width: 100%; font-size: 13px; } .expectations td { text-align: left; vertical-align: top; }
+.expectations td:first-child { overflow-wrap: anywhere; width: 30%; } .expectations td:nth-child(4) { width: 18%; }
+tr.critical td { background: #ffebe9; }
+tr.warning td { background: #fff8c5; } svg text.axis { font-weight: 600; fill: #1d2733; }
 .charts { display: flex; gap: 2rem; flex-wrap: wrap; }
 figure { margin: 0; } figcaption { font-weight: 600; margin-bottom: .3rem; }
 svg text { font: 11px system-ui, sans-serif; fill: #57606a; }
@@ -302,7 +442,7 @@ del { background: #ffebe9; color: #82071e; } ins { background: #dafbe1; color: #
 WIDTH, HEIGHT, PAD = 420, 180, 48
 
 
-def line_chart(points: list[tuple[int, float | None]], percent: bool = False) -> str:
+def line_chart(points: list[tuple[int, float | None]], y_label: str, percent: bool = False) -> str:
     values = [v for _, v in points if v is not None]
     if not values:
         return "<p>No published runs yet.</p>"
@@ -316,10 +456,11 @@ def line_chart(points: list[tuple[int, float | None]], percent: bool = False) ->
         f'<polyline points="{path}" fill="none" stroke="#0969da" stroke-width="2"/>{dots}',
         label,
         [run for run, _ in points],
+        y_label,
     )
 
 
-def bar_chart(points: list[tuple[int, int]]) -> str:
+def bar_chart(points: list[tuple[int, float]], y_label: str) -> str:
     if not points:
         return "<p>No published runs yet.</p>"
     top = max(v for _, v in points) or 1
@@ -327,13 +468,13 @@ def bar_chart(points: list[tuple[int, int]]) -> str:
     width = max(4.0, (WIDTH - 2 * PAD) / len(points) * 0.6)
     bars = "".join(
         f'<rect x="{x - width / 2:.1f}" y="{_y(v, top):.1f}" width="{width:.1f}" '
-        f'height="{HEIGHT - PAD - _y(v, top):.1f}" fill="#8250df"><title>run {run}: {v}</title></rect>'
+        f'height="{HEIGHT - PAD - _y(v, top):.1f}" fill="#8250df"><title>run {run}: {v:g} {y_label}</title></rect>'
         for x, (run, v) in zip(xs, points, strict=True)
     )
-    return _frame(bars, str(top), [run for run, _ in points])
+    return _frame(bars, f"{top:,.1f}".removesuffix(".0"), [run for run, _ in points], y_label)
 
 
-def _frame(body: str, top_label: str, runs: list[int]) -> str:
+def _frame(body: str, top_label: str, runs: list[int], y_label: str) -> str:
     xs = _x_positions(len(runs))
     step = max(1, len(runs) // 10)
     ticks = "".join(
@@ -347,7 +488,9 @@ def _frame(body: str, top_label: str, runs: list[int]) -> str:
         f'<line x1="{PAD}" y1="12" x2="{PAD}" y2="{HEIGHT - PAD}" stroke="#8c959f"/>'
         f'<text x="{PAD - 4}" y="16" text-anchor="end">{escape(top_label)}</text>'
         f'<text x="{PAD - 4}" y="{HEIGHT - PAD}" text-anchor="end">0</text>'
-        f'<text x="{WIDTH / 2}" y="{HEIGHT - 6}" text-anchor="middle">run</text>'
+        f'<text x="{WIDTH / 2}" y="{HEIGHT - 6}" text-anchor="middle" class="axis">run</text>'
+        f'<text x="12" y="{(HEIGHT - PAD) / 2}" text-anchor="middle" class="axis" '
+        f'transform="rotate(-90 12 {(HEIGHT - PAD) / 2})">{escape(y_label)}</text>'
         f"{ticks}{body}</svg>"
     )
 

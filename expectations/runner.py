@@ -13,6 +13,7 @@ from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from expectations import gx_duckdb
 from expectations.config import QualityConfig
+from expectations.data_docs import make_offline
 from expectations.results import QualityResult
 from expectations.suites import Check, asset_queries, build_suites
 
@@ -63,6 +64,7 @@ def validate_warehouse(
         if docs_dir is not None:
             shutil.rmtree(docs_dir, ignore_errors=True)  # the site shows the latest run only
             context.build_data_docs()
+            make_offline(docs_dir)  # GX's pages load their styles and scripts from CDNs
     finally:
         gx_duckdb.close(datasource)
     by_name = {check.name: (suite, check) for suite, checks in suites.items() for check in checks}
@@ -79,7 +81,7 @@ def validate_warehouse(
 def to_result(found: tuple[str, Check], result: Any) -> QualityResult:
     suite, check = found
     out = result.result or {}
-    details: dict[str, Any] = {}
+    details: dict[str, Any] = {"expected": check.expected}
     if description := getattr(check.expectation, "description", None):
         details["description"] = description
     examples = out.get("partial_unexpected_list") or (out.get("details") or {}).get("unexpected_rows")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import great_expectations.expectations as gxe
 
-from expectations.config import QualityConfig
+from expectations.config import HISTORY_SLACK, QualityConfig
 
 CRITICAL, WARNING = "critical", "warning"
 UNDETERMINED = "und"
@@ -82,6 +82,25 @@ class Check:
         self.expectation.meta = {"name": self.name}
         self.expectation.severity = self.severity
 
+    @property
+    def expected(self) -> str:
+        """What the check expects, in words: the bound the report shows beside the observed value."""
+        e = self.expectation
+        match e.expectation_type:
+            case "unexpected_rows_expectation":
+                return f"0 offending rows ({e.description})"
+            case "expect_column_values_to_be_unique":
+                return f"every {e.column} distinct"
+            case "expect_compound_columns_to_be_unique":
+                return f"every ({', '.join(e.column_list)}) distinct"
+            case "expect_column_pair_values_a_to_be_greater_than_b":
+                return f"{e.column_A} {'≥' if e.or_equal else '>'} {e.column_B} in every row"
+            case "expect_column_pair_values_to_be_equal":
+                return f"{e.column_A} = {e.column_B} in every row"
+            case "expect_column_values_to_be_in_set":
+                return f"{e.column} one of {', '.join(sorted(e.value_set))}"
+        return e.expectation_type.replace("_", " ")
+
 
 def rows_check(
     name: str, severity: str, column: str | None, query: str, description: str, blame: str | None = None
@@ -102,11 +121,12 @@ def column_check(name: str, severity: str, expectation: gxe.Expectation) -> Chec
     return Check(name, severity, column, expectation)
 
 
-def history_check(name: str, column: str, metric: str, slack: int, config: QualityConfig, description: str) -> Check:
+def history_check(name: str, column: str, metric: str, config: QualityConfig, description: str) -> Check:
     """A warning when this run's metric leaves the range of recent runs by more than the tolerance."""
     query = OUT_OF_RANGE.format(
-        metric=metric, min_runs=config.history_min_runs, tolerance=config.history_tolerance, slack=slack
-    )
+        metric=metric, min_runs=config.history_min_runs, tolerance=config.history_tolerance,
+        slack=HISTORY_SLACK[column],
+    )  # fmt: skip
     return rows_check(name, WARNING, column, query, description)
 
 
@@ -327,15 +347,13 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
                 "duplicate_ratio_within_history",
                 "duplicate_ratio_ppm",
                 "= 'duplicate_ratio_ppm'",
-                20_000,
                 config,
-                "share of duplicate occurrences (per million) against recent runs",
+                "share of duplicate occurrences against recent runs",
             ),
             history_check(
                 "largest_near_cluster_within_history",
                 "near_cluster_paragraphs_max",
                 "= 'near_cluster_paragraphs_max'",
-                5,
                 config,
                 "paragraphs in the largest near-duplicate cluster against recent runs",
             ),
@@ -343,7 +361,6 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
                 "articles_per_language_within_history",
                 "articles",
                 "LIKE 'articles_%'",
-                2,
                 config,
                 "current articles per language against recent runs",
             ),

@@ -73,6 +73,11 @@ def cancellation() -> RunCancelled | None:
     return None if _run.signum is None else RunCancelled(_run.signum, _run.step)
 
 
+def current_step() -> str:
+    """The step the run is in now, as the last `now_in` named it."""
+    return _run.step
+
+
 def now_in(step: str) -> None:
     """Name the step the run is in, for the reason a signal gives. A signal that a library swallowed
     in the step before is raised here, so the run stops at the next step at the latest."""

@@ -35,8 +35,18 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-out = Console()
-err = Console(stderr=True)
+# Piped or redirected output is for files and other programs: a line stays one line however long
+# (a path is not split at 80 columns). On a terminal, rich fits the output to its width.
+UNWRAPPED = 100_000
+
+
+def console(stderr: bool = False) -> Console:
+    on_terminal = Console(stderr=stderr)
+    return on_terminal if on_terminal.is_terminal else Console(stderr=stderr, width=UNWRAPPED)
+
+
+out = console()
+err = console(stderr=True)
 
 DbOption = Annotated[
     Path | None,
@@ -118,6 +128,7 @@ def run(
 ) -> None:
     """Ingest the articles under SOURCE into the warehouse and print what the run did."""
     from flows.cancel import RunCancelled, signals_cancel
+    from flows.progress import reporting
     from flows.run import RunCancelledError, RunFailedError, ingest_errors, run_newsflow
     from warehouse.connection import WarehouseError
 
@@ -127,7 +138,8 @@ def run(
     with signals_cancel():
         try:
             settings = Settings.load(db=db, source=source, include=include, exclude=exclude)
-            summary = run_newsflow(settings, wait=wait, on_wait=waiting)
+            with reporting(err):
+                summary = run_newsflow(settings, wait=wait, on_wait=waiting)
         except RunCancelledError as exc:
             raise fail(str(exc), exc.exit_code) from None
         except RunCancelled as exc:  # before it held the writer lock

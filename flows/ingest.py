@@ -31,7 +31,9 @@ from prefect.states import Cancelled, Failed, State
 from expectations.config import QualityConfig, data_docs_index
 from expectations.results import QualityResult
 from flows.cancel import cancellation, now_in, signals_cancel
+from flows.progress import run_progress
 from flows.settings import DEFAULT_FILE_MAX_BYTES, DEFAULT_KEEP_PREVIOUS, DEFAULT_MEMORY_LIMIT
+from flows.unchanged import SKIP_TAG, note_skip
 from tasks.audit import Audit, audit_candidate, blame
 from tasks.dedup import dedup
 from tasks.discover import NOTHING_READ, count_files, find_changes, has_work, plan_batches
@@ -100,7 +102,9 @@ def ingest_flow(
                 get_run_logger().info("skipped %d file(s) (%s), e.g. %s", len(skipped),
                                       selection.why_skipped(skipped[0]), skipped[0])  # fmt: skip
             if not has_work(plan, deleted):
-                return count_files(plan, NOTHING_READ, deleted) | {"skipped": 1}
+                counts = count_files(plan, NOTHING_READ, deleted)
+                mark_skipped(db, source, counts, (datetime.now(UTC) - started_at).total_seconds())
+                return counts | {"skipped": 1}
             if db.exists():  # a damaged file is refused whole, never copied into a candidate and published
                 verify_every_block(db)
             candidate = open_candidate(db)
@@ -126,10 +130,23 @@ def ingest_flow(
             return end_early(db, root, started_at, progress, exc)
         finally:
             discard(candidate)
-    report(run_id, counts, results, failure, audit.held_back)
+    report(db, run_id, counts, results, failure, audit.held_back)
     if failure:
         return Failed(message=failure)
     return counts | {"run_id": run_id}
+
+
+def mark_skipped(db: Path, source: Path, counts: dict[str, int], elapsed: float) -> None:
+    """Tag this flow run `skip` in Prefect and log it beside the warehouse, which stays untouched."""
+    import httpx
+    from prefect.client.orchestration import get_client
+
+    try:
+        with get_client(sync_client=True) as client:
+            client.update_flow_run(flow_run.id, tags=[*flow_run.tags, SKIP_TAG])
+    except httpx.HTTPError as exc:  # a tag is not worth failing a run that found nothing to do
+        get_run_logger().warning("could not tag the flow run %r: %s", SKIP_TAG, exc)
+    note_skip(db, source, counts, elapsed, str(flow_run.id))
 
 
 def audit_run(
@@ -226,6 +243,7 @@ def load_candidate(
         progress["files_seen"] = plan.height
         batches = deque(plan_batches(to_read, batch_files, BATCH_MAX_BYTES))
         total_bytes, done_bytes, started = max(to_read["size_bytes"].sum(), 1), 0, time.perf_counter()
+        run_progress().reading(to_read.height, to_read["size_bytes"].sum())
         in_flight: deque[tuple[pl.DataFrame, PrefectFuture[PreparedBatch]]] = deque()
         now_in("read")
         for number in range(1, len(batches) + 1):
@@ -247,7 +265,9 @@ def load_candidate(
             for outcome in ("files_loaded", "files_unchanged", "files_quarantined"):
                 progress[outcome] += batch_counts[outcome]
             progress["paragraphs_read"] = counters["segment", "paragraphs"]
-            done_bytes += prepared.outcomes["size_bytes"].fill_null(0).sum()
+            batch_bytes = prepared.outcomes["size_bytes"].fill_null(0).sum()
+            done_bytes += batch_bytes
+            run_progress().read(prepared.outcomes.height, batch_bytes)
             logger.info(
                 "batch %d (%.0f%% of %.1f MB, %.1f MB/s): %d files, %d paragraphs",
                 number, 100 * done_bytes / total_bytes, total_bytes / 1e6,

@@ -5,6 +5,10 @@ after importing the whole server in-process (~5 s here) and then booting it (~7 
 took 19 s from command to prompt. Started first, the same server (Prefect's own app, run the way
 Prefect runs it) boots while newsflow imports, and the run takes about 11 s. With
 PREFECT_API_URL set, newsflow reports to that server and starts nothing.
+
+The embedded server keeps its state (flow runs, logs, artifacts) in a Prefect home beside the
+warehouse, `<db stem>-prefect/`, unless PREFECT_HOME is set: runs of two warehouses never mix in
+one history, and `PREFECT_HOME=warehouse/newsflow-prefect prefect server start` shows one's.
 """
 
 from __future__ import annotations
@@ -33,7 +37,8 @@ class PrefectServerError(RuntimeError):
 class EmbeddedPrefectServer:
     """Context manager: a temporary Prefect API on loopback, unless PREFECT_API_URL names one."""
 
-    def __init__(self) -> None:
+    def __init__(self, home: Path) -> None:
+        self.home = home  # PREFECT_HOME, unless it is set
         self.process: subprocess.Popen[bytes] | None = None
         # The server's own output: a server stopped mid-request prints tracebacks that are not the
         # user's business, so it goes here, and only its last line into the error if it fails to start.
@@ -44,6 +49,9 @@ class EmbeddedPrefectServer:
     def __enter__(self) -> EmbeddedPrefectServer:
         if self.api_url:
             return self
+        # Set before this process imports Prefect, which reads it once: the flow's client and the
+        # server agree on one home.
+        os.environ.setdefault("PREFECT_HOME", str(self.home))
         port = free_port()
         self.output = tempfile.TemporaryFile()
         prefect_dir = Path(importlib.util.find_spec("prefect").submodule_search_locations[0])
@@ -134,6 +142,11 @@ class EmbeddedPrefectServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+def prefect_home(db: Path) -> Path:
+    """The embedded Prefect server's home for the warehouse `db`, beside it."""
+    return db.with_name(f"{db.stem}-prefect")
 
 
 def free_port() -> int:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from rich.console import Group
 
 from flows.cancel import RunCancelled, cancellation, now_in
-from flows.prefect_server import EmbeddedPrefectServer, PrefectServerError
+from flows.prefect_server import EmbeddedPrefectServer, PrefectServerError, prefect_home
 from flows.settings import Settings
 from warehouse.lock import WriterLock
 from warehouse.space import require_space
@@ -60,7 +60,8 @@ def run_newsflow(settings: Settings, *, wait: bool = False, on_wait: Callable[[s
                 return unchanged
             if settings.db.exists():
                 require_space(settings.db)  # the flow checks again as it copies; this fails before Prefect starts
-            with EmbeddedPrefectServer() as server:  # boots on the other core while the flow imports
+            # The server boots on the other core while the flow imports.
+            with EmbeddedPrefectServer(prefect_home(settings.db)) as server:
                 return run_ingest(settings, server, skipped, wait=wait)
         except RunCancelled:
             cancelled = cancellation()
@@ -99,17 +100,20 @@ def run_ingest(settings: Settings, server: EmbeddedPrefectServer, skipped: list[
         return_state=True,
     )  # fmt: skip
     elapsed = time.perf_counter() - started
+    flow_run_id = str(state.state_details.flow_run_id)
     if (cancelled := cancellation()) is not None:
         raise RunCancelledError(state.message if state.is_cancelled() else str(cancelled), cancelled.exit_code)
     failed_early = RunFailedError(state.message or "the run failed before it recorded anything")
     if not settings.db.exists():
         raise failed_early
     if state.is_completed() and (counts := state.result()).get("skipped"):
-        return unchanged_summary(settings, counts, skipped, elapsed)  # a run published what we were queued behind
+        # A run published what we were queued behind; the flow run logged itself as a skip.
+        noted = f"logged beside the warehouse; flow run {flow_run_id}"
+        return unchanged_summary(settings, counts, skipped, elapsed, noted)
 
     con = connect(settings.db, read_only=True)
     try:
-        summary = summarize_run(con, settings, str(state.state_details.flow_run_id), skipped, elapsed)
+        summary = summarize_run(con, settings, flow_run_id, skipped, elapsed)
     finally:
         con.close()
     if summary is None:

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from expectations.config import data_docs_index, quality_folder
 from flows.settings import Settings
+from warehouse.skips import recent_skips
 from warehouse.snapshot import previous_versions
 
 DEPLOYMENT = "newsflow-ingest"
@@ -128,17 +129,32 @@ def kept_versions(db: Path) -> str:
     return f"{names}; `newsflow rollback` restores the first"
 
 
+def last_skip(db: Path, last_finished: datetime | None) -> str:
+    """The last run that found nothing new (they leave the warehouse untouched; warehouse/skips.py)."""
+    skips = recent_skips(db)
+    if not skips:
+        return "none logged"
+    last = skips[-1]
+    since = [s for s in skips if last_finished is None or datetime.fromisoformat(s["checked_at"]) > last_finished]
+    when = datetime.fromisoformat(last["checked_at"]).astimezone(UTC)
+    prefect = f", flow run {last['flow_run_id']}" if last.get("flow_run_id") else ""
+    return (
+        f"{when:%Y-%m-%d %H:%M:%S} UTC: nothing new in {last['files_seen']} files{prefect} "
+        f"({len(since)} skip{'s' * (len(since) != 1)} since the last run)"
+    )
+
+
 def status(settings: Settings, con: duckdb.DuckDBPyConnection) -> Group:
     """What `newsflow status` prints, from the published warehouse on `con`."""
     lines: list = []
     rows = con.execute(LAST_RUNS).fetchall()
-    table = Table(title="last runs", title_justify="left")
+    table = Table(title="last runs (times in UTC)", title_justify="left")
     for header in ("run", "started", "took", "status", "files", "loaded", "quar.", "paras"):
         table.add_column(header, justify="left" if header in ("started", "status") else "right")
     for run_id, started, finished, state, seen, loaded, quarantined, paragraphs, _message in rows:
         took = f"{(finished - started).total_seconds():.1f} s" if finished else "-"
         table.add_row(
-            str(run_id), f"{started:%m-%d %H:%M:%S}", took,
+            str(run_id), f"{started.astimezone(UTC):%m-%d %H:%M:%S}", took,
             Text(state, style="green" if state == "completed" else "red"),
             *("-" if v is None else str(v) for v in (seen, loaded, quarantined, paragraphs)),
         )  # fmt: skip
@@ -147,6 +163,7 @@ def status(settings: Settings, con: duckdb.DuckDBPyConnection) -> Group:
     if failed:
         lines.append(Text(f"run {failed[0][0]} failed: {failed[0][8]}", style="red"))
     lines += [
+        Text(f"last skip    {last_skip(settings.db, max((r[2] for r in rows if r[2]), default=None))}"),
         Text(f"next run     {next_scheduled_run()}"),
         Text(f"warehouse    {settings.db}"),
         Text(f"previous     {kept_versions(settings.db)}"),

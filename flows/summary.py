@@ -61,6 +61,7 @@ def summarize_unchanged(
     file_counts: dict[str, int],
     skipped: list[str],
     elapsed: float,
+    noted: str,
 ) -> Group:
     """The summary of a run that found nothing to read or delete, and so wrote nothing."""
     last = con.execute(LAST_RUN, [str(settings.source)]).fetchone()
@@ -76,7 +77,8 @@ def summarize_unchanged(
             f" + quarantined {c['files_quarantined']}; deleted 0"
         ),
         *skipped_line(settings, skipped),
-        Text("warehouse   not touched: no run was recorded, the published warehouse stands as validated"),
+        Text("warehouse   not touched: the published warehouse stands as validated"),
+        Text(f"skip        {noted}"),
     ]
     return Group(*lines, *warehouse_parts(con, settings))
 
@@ -125,16 +127,14 @@ def summarize(
 
 def warehouse_parts(con: duckdb.DuckDBPyConnection, settings: Settings) -> list:
     """The warehouse by language, then the files under the source that are quarantined."""
-    table = Table(
-        title="the warehouse by language", title_justify="left",
-        caption="repeats: inside the same article; copies: of a paragraph kept in an earlier article",
-        caption_justify="left",
-    )  # fmt: skip
+    table = Table(title="the warehouse by language", title_justify="left")
     for header in ("language", "articles", "paragraphs", "unique", "repeats", "copies", "dup ratio"):
         table.add_column(header, justify="left" if header == "language" else "right")
     for row in con.execute(LANGUAGE_SUMMARY).fetchall():
         table.add_row(*(f"{value:.1%}" if isinstance(value, float) else str(value) for value in row))
-    parts: list = [table]
+    # A line of its own, not the table's caption: rich wraps a caption to the table's width.
+    key = Text("repeats: inside the same article; copies: of a paragraph kept in an earlier article", style="dim")
+    parts: list = [table, key]
     quarantined = con.execute(QUARANTINED, [str(settings.source)]).fetchall()
     for path, reason in quarantined[:QUARANTINE_SHOWN]:
         parts.append(Text.assemble(("quarantined ", "bold yellow"), f"{path}: {reason}"))

@@ -3,14 +3,23 @@
 Most scheduled runs find nothing new. Listing and stat-ing the folder and reading what the
 published warehouse knows of it (tasks/discover.py) needs neither Prefect nor a candidate copy of
 the warehouse, so `newsflow run` does that first: when no file is new, changed or deleted it
-prints the summary and stops, in a second or two, and the warehouse file is not touched. Like a
-Dagster sensor's skip, such a check is not a run and records none. Anything to do goes to the
-ingest flow, under the same writer lock.
+prints the summary and stops, in a second or two, and the warehouse file is not touched. The skip
+is logged beside the warehouse (warehouse/skips.py), for `newsflow status`; and with PREFECT_API_URL
+set, it is sent to that server as a completed flow run of `ingest`, tagged `skip` and in state
+"Skipped", over two plain HTTP requests (importing Prefect's client would cost 2-3 s). Without a
+server, none is started for it: that would make a one-second check a ten-second one. Anything to do
+goes to the ingest flow, under the same writer lock.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 from rich.console import Group
 
@@ -19,6 +28,11 @@ from flows.summary import summarize_unchanged
 from tasks.discover import NOTHING_READ, SourceFolderError, count_files, find_changes, has_work, require_folder
 from tasks.language import LanguageConfigError, detector
 from warehouse.connection import WarehouseError, connect, verify_every_block
+from warehouse.skips import record_skip
+
+SKIP_TAG = "skip"
+SKIPPED_STATE = {"type": "COMPLETED", "name": "Skipped"}
+PREFECT_TIMEOUT_S = 5
 
 CHECK_ERRORS = (SettingsError, SourceFolderError, LanguageConfigError, WarehouseError)
 
@@ -41,13 +55,63 @@ def check_unchanged(settings: Settings) -> tuple[Group | None, list[str]]:
     )
     if not settings.db.exists() or has_work(plan, deleted):
         return None, skipped
-    file_counts = count_files(plan, NOTHING_READ, deleted)
-    return unchanged_summary(settings, file_counts, skipped, time.perf_counter() - started), skipped
+    counts = count_files(plan, NOTHING_READ, deleted)
+    elapsed = time.perf_counter() - started
+    noted = note_skip(settings.db, settings.source, counts, elapsed, None)
+    return unchanged_summary(settings, counts, skipped, elapsed, noted), skipped
 
 
-def unchanged_summary(settings: Settings, file_counts: dict[str, int], skipped: list[str], elapsed: float) -> Group:
+def unchanged_summary(
+    settings: Settings, file_counts: dict[str, int], skipped: list[str], elapsed: float, noted: str
+) -> Group:
     con = connect(settings.db, read_only=True)
     try:
-        return summarize_unchanged(con, settings, file_counts, skipped, elapsed)
+        return summarize_unchanged(con, settings, file_counts, skipped, elapsed, noted)
     finally:
         con.close()
+
+
+def note_skip(db: Path, source: Path, counts: dict[str, int], elapsed: float, flow_run_id: str | None) -> str:
+    """Log the skip beside the warehouse and, if it is not a flow run already (`flow_run_id`) and a
+    Prefect server is configured, in Prefect; returns where it went, for the summary."""
+    skip: dict[str, Any] = {
+        "checked_at": datetime.now(UTC).isoformat(timespec="seconds"), "source": str(source),
+        "seconds": round(elapsed, 2), "flow_run_id": flow_run_id,
+    } | {key: counts[key] for key in ("files_seen", "files_unchanged", "files_quarantined")}  # fmt: skip
+    where = "logged beside the warehouse for `newsflow status`"
+    api = os.environ.get("PREFECT_API_URL")
+    if flow_run_id is None and api:
+        try:
+            skip["flow_run_id"] = send_skip(api, db, source, skip)
+            where += f"; in Prefect as flow run {skip['flow_run_id']} (tag {SKIP_TAG!r})"
+        except (OSError, ValueError, KeyError) as exc:  # the server is down: the check stands all the same
+            where += f"; not sent to Prefect at {api} ({getattr(exc, 'reason', exc)})"
+    try:
+        record_skip(db, skip)
+    except OSError as exc:
+        where = f"not logged ({exc.strerror})"
+    return where
+
+
+def send_skip(api: str, db: Path, source: Path, skip: dict[str, Any]) -> str:
+    """Record the skip on the Prefect server at `api` as a completed `ingest` flow run; returns its id."""
+    flow = post(f"{api}/flows/", {"name": "ingest"})
+    run = post(
+        f"{api}/flow_runs/",
+        {
+            "flow_id": flow["id"],
+            "name": f"skip-{skip['checked_at']}",
+            "tags": [SKIP_TAG],
+            "parameters": {"source": str(source), "db": str(db)},
+            "state": SKIPPED_STATE | {"message": f"nothing new: {skip['files_seen']} files seen, none changed"},
+        },
+    )
+    return run["id"]
+
+
+def post(url: str, body: dict[str, Any]) -> dict[str, Any]:
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}, method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=PREFECT_TIMEOUT_S) as response:
+        return json.load(response)

@@ -12,6 +12,7 @@ from tests.corpus import GERMAN_SEED, KAZAKH_SEEDS, RUSSIAN_SEED, RUSSIAN_SEEDS
 from tests.flows.helpers import ingest, occurrences_by_path, query, snapshot
 from warehouse.connection import connect
 from warehouse.search import search_paragraphs
+from warehouse.skips import recent_skips
 
 pytestmark = pytest.mark.usefixtures("prefect_api")
 
@@ -86,6 +87,8 @@ def test_the_run_is_recorded_with_its_prefect_flow_run(articles: Path, tmp_path:
 def test_a_second_run_over_unchanged_files_is_skipped_and_does_not_touch_the_warehouse(
     articles: Path, tmp_path: Path
 ) -> None:
+    from prefect.client.orchestration import get_client
+
     db = tmp_path / "w.duckdb"
     ingest(articles, db)
     before = (db.stat().st_mtime_ns, db.read_bytes())
@@ -98,6 +101,10 @@ def test_a_second_run_over_unchanged_files_is_skipped_and_does_not_touch_the_war
         "skipped": 1,
     }  # fmt: skip
     assert query(db, "SELECT run_id, status FROM runs ORDER BY run_id") == [(1, "completed")]
+    (skip,) = recent_skips(db)  # logged beside the warehouse, as this flow run, which is tagged a skip
+    assert skip["files_seen"] == 5
+    with get_client(sync_client=True) as client:
+        assert "skip" in client.read_flow_run(skip["flow_run_id"]).tags
 
 
 def test_a_touched_file_is_read_again_and_only_its_new_stat_recorded(articles: Path, tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from flows.ingest import ingest_flow
 from flows.settings import DEFAULT_LANGUAGES
 from tasks.fingerprint import paragraph_id
 from tasks.publish import publish_run
+from tasks.report import artifact_keys
 from tests.corpus import GERMAN_SEED, RUSSIAN_SEED
 from tests.flows.helpers import TEST_BATCH_FILES, damage_published_text, ingest, query, snapshot
 from tests.flows.test_cli import newsflow
@@ -305,8 +306,10 @@ def test_a_clean_run_passes_every_expectation_and_publishes_artifacts(articles: 
     suites = {"documents", "paragraphs", "document_paragraphs", "near_clusters", "runs", "history"}
     assert {suite for suite, _, _ in results} == suites
     with get_client(sync_client=True) as client:
-        markdown = client.read_latest_artifacts(key="newsflow-quality")  # type: ignore[call-arg]
-    assert markdown
+        latest = {artifact.key: artifact.data for artifact in client.read_latest_artifacts()}
+    markdown_key, table_key = artifact_keys(db)  # named for the warehouse
+    assert "Every expectation passed" in latest[markdown_key]
+    assert table_key in latest
     assert (db.with_name("w-quality") / "data-docs" / "index.html").is_file()
 
 

@@ -95,6 +95,7 @@ def test_a_run_with_wait_says_whom_it_waits_for_and_then_finds_the_work_done(art
         f"newsflow run: waiting for the run that is writing the warehouse (pid {first.process.pid}, " in second.output
     )
     assert "nothing changed since run 1" in second.output
+    assert "skip        logged beside the warehouse" in second.output
     assert query(db, "SELECT run_id, status FROM runs") == [(1, "completed")]
     assert leftovers(db) == []
 
