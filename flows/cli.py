@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -41,8 +42,11 @@ UNWRAPPED = 100_000
 
 
 def console(stderr: bool = False) -> Console:
+    """Rich's console on a terminal; off one, lines are not wrapped, unless COLUMNS asks for a width."""
     on_terminal = Console(stderr=stderr)
-    return on_terminal if on_terminal.is_terminal else Console(stderr=stderr, width=UNWRAPPED)
+    if on_terminal.is_terminal or os.environ.get("COLUMNS", "").isdigit():
+        return on_terminal
+    return Console(stderr=stderr, width=UNWRAPPED)
 
 
 out = console()

@@ -16,6 +16,8 @@ SNIPPET_LINES = 2
 # Word wrap loses up to a word's width per line; this keeps a snippet within its two lines.
 WRAP_SLACK = 12
 MATCH_STYLE = "bold yellow"
+# Piped output is not wrapped (flows/cli.py); a snippet still reads as two lines of at most this.
+SNIPPET_MAX_WIDTH = 100
 
 
 def snippet_window(text: str, spans: Sequence[tuple[int, int]], budget: int) -> tuple[int, int]:
@@ -53,7 +55,7 @@ def snippet(text: str, spans: Sequence[tuple[int, int]], width: int) -> Text:
 def render_hits(hits: Sequence[dict], console: Console) -> Group:
     """Each hit: its number, path, paragraph position, language, score and near copies; then its
     snippet, wrapped and indented to the console's width (no trailing spaces, for a pipe)."""
-    width = console.width
+    width = min(console.width, SNIPPET_MAX_WIDTH)
     parts: list = []
     for number, hit in enumerate(hits, start=1):
         copies = hit["near_copies"]
