@@ -95,7 +95,7 @@ def run_ingest(settings: Settings, server: EmbeddedPrefectServer, *, wait: bool 
     state = flow(
         settings.source, settings.db, settings.languages, settings.batch_files,
         settings.paragraph_max_chars, settings.file_max_bytes, wait, settings.memory_limit,
-        settings.follow_symlinks_outside, settings.keep_previous, settings.near, return_state=True,
+        settings.follow_symlinks_outside, settings.keep_previous, settings.near, settings.audit_all, return_state=True,
     )  # fmt: skip
     elapsed = time.perf_counter() - started
     if (cancelled := cancellation()) is not None:

@@ -60,6 +60,7 @@ def serve_ingest(settings: Settings, cron: str | None, interval: int | None, wai
             "follow_symlinks_outside": settings.follow_symlinks_outside,
             "keep_previous": settings.keep_previous,
             "near": asdict(settings.near),
+            "audit_all": settings.audit_all,
         },
         description=f"Ingest {settings.source} into {settings.db}",
     )

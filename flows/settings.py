@@ -62,6 +62,7 @@ class Settings:
     follow_symlinks_outside: bool = False  # tasks/discover.py: symlinks out of the source folder
     keep_previous: int = DEFAULT_KEEP_PREVIOUS
     near: NearDupConfig = field(default_factory=NearDupConfig)  # near-duplicate thresholds
+    audit_all: bool = False  # the gate audits every row, not only those the run changed
 
     @classmethod
     def load(cls, db: Path | None = None, source: Path | None = None) -> Settings:
@@ -85,6 +86,7 @@ class Settings:
                 jaccard=_share(env, "NEWSFLOW_NEAR_JACCARD", NearDupConfig.jaccard),
                 containment=_share(env, "NEWSFLOW_NEAR_CONTAINMENT", NearDupConfig.containment),
             ),
+            audit_all=_flag(env, "NEWSFLOW_AUDIT_ALL"),
         )
 
 
