@@ -104,7 +104,7 @@ def ingest_flow(
             candidate = open_candidate(db)
             limits = BatchLimits(file_max_bytes, paragraph_max_chars, near)
             timings: Counter[tuple[str, str]] = Counter()  # steps that end after merge recorded the counters
-            config = QualityConfig(languages=languages, paragraph_max_chars=paragraph_max_chars)
+            config = QualityConfig(languages=languages, paragraph_max_chars=paragraph_max_chars, audit_all=audit_all)
 
             def load(planned: pl.DataFrame) -> tuple[int, dict[str, int]]:
                 return load_candidate(

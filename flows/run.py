@@ -82,6 +82,7 @@ def run_ingest(settings: Settings, server: EmbeddedPrefectServer, *, wait: bool 
     from flows.summary import summarize_run
     from flows.task_runner import task_runner
     from flows.unchanged import unchanged_summary
+    from tasks.validate import import_validation_in_background
     from warehouse.connection import connect
 
     # One line per batch is progress enough; one per task is noise. A task's failure is the flow's to
@@ -89,6 +90,7 @@ def run_ingest(settings: Settings, server: EmbeddedPrefectServer, *, wait: bool 
     logging.getLogger("prefect.task_runs").setLevel(logging.CRITICAL)
     logging.getLogger("distributed").setLevel(logging.WARNING)
 
+    import_validation_in_background()
     server.wait_until_healthy()
     started = time.perf_counter()
     flow = ingest_flow.with_options(task_runner=task_runner(settings.dask_address))

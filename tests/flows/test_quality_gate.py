@@ -10,7 +10,9 @@ the run being validated, or it breaks a warehouse-wide count in rows the run did
 from __future__ import annotations
 
 import json
+import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -209,7 +211,8 @@ def test_every_critical_expectation_has_a_fault_test() -> None:
 def gate_candidate(db: Path, fault: str, *, own_rows: bool, audit_all: bool = False) -> tuple[str | None, list]:
     """Run 2 in a candidate of the published `db`, `fault` injected, through the real gate and publish.
 
-    `own_rows`: the seeds' rows count as written by run 2 (changed_run), so the run's audit reads them.
+    `own_rows`: the seeds' rows count as written by run 2 (changed_run, first_seen_run), so the run's
+    audit reads them.
     Returns the gate's message and the verdicts."""
     candidate = candidate_path(db)
     shutil.copyfile(db, candidate)
@@ -219,12 +222,13 @@ def gate_candidate(db: Path, fault: str, *, own_rows: bool, audit_all: bool = Fa
     if own_rows:
         con.execute("UPDATE core.documents SET changed_run = ?", [run_id])
         con.execute("UPDATE core.document_paragraphs SET changed_run = ?", [run_id])
+        con.execute("UPDATE core.paragraphs SET first_seen_run = ?", [run_id])
     con.execute(fault)
     mark_audit_scope(con, run_id, audit_all)
     con.execute("CHECKPOINT")
     con.close()
 
-    results = validate_warehouse(candidate, run_id, CONFIG)
+    results = validate_warehouse(candidate, run_id, replace(CONFIG, audit_all=audit_all))
     message = publish_run(db, candidate, run_id, results)
     discard(candidate)
     return message, results
@@ -416,7 +420,8 @@ def prepare_a_bad_file(articles: Path, db: Path) -> None:
         [paragraph_id("Die Zusammenarbeit wächst."), damaged, len(damaged)],
     )
     con.execute(
-        "UPDATE core.run_counters SET value = value + 1 WHERE run_id = 1 AND step = 'warehouse' AND counter = 'paragraphs'"
+        "UPDATE core.run_counters SET value = value + 1 "
+        "WHERE run_id = 1 AND step = 'warehouse' AND counter = 'paragraphs'"
     )
     con.close()
     (articles / "bad.txt").write_text("Die Zusammenarbeit wächst.\nMehr dazu morgen.\n", encoding="utf-8")
@@ -425,13 +430,14 @@ def prepare_a_bad_file(articles: Path, db: Path) -> None:
 
 def test_a_file_whose_rows_fail_the_gate_is_held_back_and_the_rest_published(articles: Path, tmp_path: Path) -> None:
     """A paragraph row left damaged in the warehouse (as a lossy decode of an older release would
-    have stored it), and a new file that brings that paragraph into an article: the file's rows fail
-    the gate, so the file is quarantined with the expectation as the reason and the rest published.
+    have stored it), and a new file that brings that paragraph into an article: audited whole
+    (NEWSFLOW_AUDIT_ALL=1, as for a warehouse an older release built), the file's rows fail the gate,
+    so the file is quarantined with the expectation as the reason and the rest published.
     The quarantine sticks until the file changes."""
     db = tmp_path / "w.duckdb"
     prepare_a_bad_file(articles, db)
 
-    state = ingest_flow(articles.resolve(), db, DEFAULT_LANGUAGES, TEST_BATCH_FILES, return_state=True)
+    state = ingest_flow(articles.resolve(), db, DEFAULT_LANGUAGES, TEST_BATCH_FILES, audit_all=True, return_state=True)
 
     assert state.is_completed()
     reason = HELD_BACK
@@ -466,7 +472,7 @@ def test_the_summary_and_the_report_say_what_was_held_back(articles: Path, tmp_p
     db = tmp_path / "w.duckdb"
     prepare_a_bad_file(articles, db)
 
-    run = newsflow("run", "--source", str(articles), "--db", str(db))
+    run = newsflow("run", "--source", str(articles), "--db", str(db), env=os.environ | {"NEWSFLOW_AUDIT_ALL": "1"})
 
     assert run.returncode == 0, run.stderr
     assert "run 2 completed" in run.stdout
