@@ -31,3 +31,5 @@ class QualityConfig:
     history_runs: int = 10
     history_min_runs: int = 3
     history_tolerance: float = 0.5
+    # Audit every row, not only what the run changed (NEWSFLOW_AUDIT_ALL; warehouse/sql/audit_scope.sql).
+    audit_all: bool = False

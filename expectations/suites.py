@@ -4,6 +4,13 @@ critical ones block publishing, warnings are reported.
 Every check runs inside DuckDB: column expectations are compiled to SQL by Great Expectations,
 and the rest are `UnexpectedRowsExpectation` queries that return the offending rows. Nothing
 pulls a table into pandas, so validating a million paragraphs costs seconds (bench/).
+
+A run's audit reads what the run changed (`core.audited_documents`, `core.audited_paragraphs`:
+warehouse/sql/audit_scope.sql), not every row: rows published earlier passed the gate of the run
+that published them. An invariant about a row in scope looks at every row it involves (a key's
+other rows, a paragraph's other occurrences, a cluster's other members), and the `runs` suite
+checks warehouse-wide counts that any lost or doubled row breaks, from aggregates DuckDB answers
+without reading texts, and from the counts kept per run.
 """
 
 from __future__ import annotations
@@ -18,19 +25,39 @@ CRITICAL, WARNING = "critical", "warning"
 UNDETERMINED = "und"
 
 
-# What each suite validates. `{run_id}` and the config's numbers are formatted in as integers.
+# What each suite validates. `{run_id}` and the config's numbers are formatted in as integers, and
+# `{audit_all}` as a boolean literal.
 ASSETS = {
-    "documents": "SELECT * FROM core.documents WHERE is_current",
-    # The paragraphs current articles use: what users can read. A retired version's paragraphs stay
-    # as history, so a file held back by the gate leaves no failing row behind.
+    # The current versions of the files the run touched.
+    "documents": """
+        SELECT * FROM core.documents
+        WHERE is_current AND document_id IN (SELECT document_id FROM core.audited_documents)
+    """,
+    # The paragraphs those articles use: what users can read. A retired version's paragraphs stay
+    # as history, so a file held back by the gate leaves no failing row behind. A paragraph row never
+    # changes once written, so only the rows this run wrote are read, unless the audit is of every row:
+    # the filter on first_seen_run lets DuckDB skip the older row groups by their zonemaps, which the
+    # join alone does not (the text checks' filters are pushed below it, onto every row's text).
+    # A new row that repeats an older one's id is caught by paragraphs_add_up.
     "paragraphs": """
-        SELECT * FROM core.paragraphs WHERE paragraph_id IN (
-            SELECT o.paragraph_id FROM core.document_paragraphs AS o
-            JOIN core.documents AS d ON d.document_id = o.document_id AND d.is_current
+        SELECT * FROM core.paragraphs
+        WHERE paragraph_id IN (SELECT paragraph_id FROM core.audited_paragraphs)
+          AND (first_seen_run = {run_id} OR {audit_all})
+    """,
+    # Every occurrence of the documents the run touched, retired ones included.
+    "document_paragraphs": """
+        SELECT * FROM core.document_paragraphs WHERE document_id IN (SELECT document_id FROM core.audited_documents)
+    """,
+    # Whole clusters: every row of each cluster that holds an audited paragraph, and every other row
+    # of their members (a paragraph listed in a second cluster).
+    "near_clusters": """
+        SELECT * FROM core.near_clusters WHERE paragraph_id IN (
+            SELECT paragraph_id FROM core.near_clusters WHERE cluster_id IN (
+                SELECT cluster_id FROM core.near_clusters
+                WHERE paragraph_id IN (SELECT paragraph_id FROM core.audited_paragraphs)
+            )
         )
     """,
-    "document_paragraphs": "SELECT * FROM core.document_paragraphs",
-    "near_clusters": "SELECT * FROM core.near_clusters",
     "runs": """
         SELECT *, files_loaded + files_unchanged + files_quarantined AS files_accounted
         FROM core.runs WHERE run_id = {run_id}
@@ -55,6 +82,14 @@ ASSETS = {
     """,
 }
 
+# How many paragraphs the warehouse held when the last run before this one published (merge keeps the
+# count per run: tasks/merge.py). No row before the first run that kept it: then there is nothing to add up.
+PUBLISHED_PARAGRAPHS = """
+    SELECT c.value AS paragraphs FROM core.run_counters AS c
+    WHERE c.step = 'warehouse' AND c.counter = 'paragraphs' AND c.run_id = (
+        SELECT max(run_id) FROM core.runs WHERE status = 'completed' AND run_id < r.run_id
+    )
+"""
 CURRENT_OCCURRENCES = "{batch} AS o JOIN core.documents AS d ON d.document_id = o.document_id AND d.is_current"
 # The same, for suites whose batch is another table.
 CURRENT_DOCUMENT_PARAGRAPHS = CURRENT_OCCURRENCES.replace("{batch}", "core.document_paragraphs")
@@ -259,8 +294,10 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
                 "one_kept_copy_per_paragraph",
                 CRITICAL,
                 "paragraph_id",
+                # Over every current occurrence of the audited occurrences' paragraphs, wherever it is.
                 f"SELECT o.paragraph_id, count(*) FILTER (WHERE o.kept_document_id = o.document_id "
-                f"AND o.kept_position = o.position) AS kept FROM {CURRENT_OCCURRENCES} "
+                f"AND o.kept_position = o.position) AS kept FROM {CURRENT_DOCUMENT_PARAGRAPHS} "
+                "WHERE o.paragraph_id IN (SELECT paragraph_id FROM {batch}) "
                 "GROUP BY o.paragraph_id HAVING kept <> 1",
                 "the dedup invariant: each distinct paragraph is kept exactly once",
                 "paragraph_id",
@@ -311,6 +348,28 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
             ),
         ],
         "runs": [
+            rows_check(
+                "occurrences_add_up",
+                CRITICAL,
+                "paragraphs_raw",
+                "SELECT r.run_id, o.occurrences, d.paragraphs_raw FROM {batch} AS r "
+                "CROSS JOIN (SELECT count(*) AS occurrences FROM core.document_paragraphs) AS o "
+                "CROSS JOIN (SELECT coalesce(sum(paragraphs_raw), 0) AS paragraphs_raw FROM core.documents) AS d "
+                "WHERE o.occurrences <> d.paragraphs_raw",
+                "the warehouse holds each occurrence of every document version once: as many occurrences as "
+                "the versions' paragraphs_raw add up to, so no row outside the audit was lost or doubled",
+            ),
+            rows_check(
+                "paragraphs_add_up",
+                CRITICAL,
+                "paragraphs_new",
+                f"SELECT r.run_id, p.paragraphs, b.paragraphs AS published, r.paragraphs_new FROM {{batch}} AS r "
+                "CROSS JOIN (SELECT count(*) AS paragraphs FROM core.paragraphs) AS p "
+                f"CROSS JOIN ({PUBLISHED_PARAGRAPHS}) AS b "
+                "WHERE p.paragraphs <> b.paragraphs + r.paragraphs_new",
+                "the paragraphs the last published run counted, plus those this run found new: no paragraph row "
+                "outside the audit was lost or doubled",
+            ),
             column_check(
                 "files_reconcile",
                 CRITICAL,
@@ -369,7 +428,5 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
 
 
 def asset_queries(run_id: int, config: QualityConfig) -> dict[str, str]:
-    return {
-        suite: query.format(run_id=int(run_id), history_runs=int(config.history_runs)).strip()
-        for suite, query in ASSETS.items()
-    }
+    values = {"run_id": int(run_id), "history_runs": int(config.history_runs), "audit_all": bool(config.audit_all)}
+    return {suite: query.format(**values).strip() for suite, query in ASSETS.items()}

@@ -48,6 +48,7 @@ from tasks.publish import publish, published_run, record_early_end
 from tasks.report import report
 from tasks.stage import stage, stage_deleted
 from tasks.validate import validate
+from warehouse.audit_scope import mark_audit_scope
 from warehouse.connection import CorruptWarehouseError, WarehouseError, connect, verify_every_block
 from warehouse.lock import WriterLock
 from warehouse.meta import require_version
@@ -80,13 +81,15 @@ def ingest_flow(
     keep_previous: int = DEFAULT_KEEP_PREVIOUS,
     near: NearDupConfig = NearDupConfig(),  # noqa: B008 - frozen, so one shared default is safe
     selection: FileSelection = FileSelection(),  # noqa: B008 - frozen too
+    audit_all: bool = False,
 ) -> dict[str, int] | State:
     """Bring the warehouse at `db` up to date with the articles under `source`.
 
     Returns the run's counts, a Failed state naming the critical expectations that failed, or a
     Cancelled state naming the signal and the step it stopped. A folder with nothing new to read or
     delete is skipped: the counts say `skipped`, and the warehouse file is not touched (it was
-    validated when it was published).
+    validated when it was published). The gate audits the rows the run changed, or every row with
+    `audit_all` (warehouse/sql/audit_scope.sql).
     """
     root = str(source)
     started_at = datetime.now(UTC)
@@ -111,12 +114,12 @@ def ingest_flow(
             limits = BatchLimits(file_max_bytes, paragraph_max_chars, near)
             timings: Counter[tuple[str, str]] = Counter()  # steps that end after merge recorded the counters
             timings["discover", "files_not_selected"] = len(skipped)
-            config = QualityConfig(languages=languages, paragraph_max_chars=paragraph_max_chars)
+            config = QualityConfig(languages=languages, paragraph_max_chars=paragraph_max_chars, audit_all=audit_all)
 
             def load(planned: pl.DataFrame) -> tuple[int, dict[str, int]]:
                 return load_candidate(
                     candidate, planned, deleted, source, languages, batch_files, limits, memory_limit, timings,
-                    progress,
+                    progress, audit_all,
                 )  # fmt: skip
 
             audit = audit_run(db, candidate, plan, load, config, timings)
@@ -223,8 +226,10 @@ def load_candidate(
     memory_limit: str,
     timings: Counter[tuple[str, str]],
     progress: dict[str, int],
+    audit_all: bool = False,
 ) -> tuple[int, dict[str, int]]:
-    """Stage every new or changed file, decide the duplicates and merge it all into the candidate.
+    """Stage every new or changed file, decide the duplicates and merge it all into the candidate,
+    then mark what the gate audits: the rows the run changed, or every row if `audit_all`.
 
     `progress` follows the run's counts as it goes, for the record of a run that stops early.
     """
@@ -289,6 +294,8 @@ def load_candidate(
         now_in("index")
         with timed(timings, "index_search"):
             timings["index_search", "paragraphs"] = index_search(con)
+        with timed(timings, "audit_scope"):
+            timings.update({("audit_scope", key): n for key, n in mark_audit_scope(con, run_id, audit_all).items()})
         con.execute("CHECKPOINT")
     finally:
         con.close()

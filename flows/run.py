@@ -83,6 +83,7 @@ def run_ingest(settings: Settings, server: EmbeddedPrefectServer, skipped: list[
     from flows.summary import summarize_run
     from flows.task_runner import task_runner
     from flows.unchanged import unchanged_summary
+    from tasks.validate import import_validation_in_background
     from warehouse.connection import connect
 
     # One line per batch is progress enough; one per task is noise. A task's failure is the flow's to
@@ -90,6 +91,7 @@ def run_ingest(settings: Settings, server: EmbeddedPrefectServer, skipped: list[
     logging.getLogger("prefect.task_runs").setLevel(logging.CRITICAL)
     logging.getLogger("distributed").setLevel(logging.WARNING)
 
+    import_validation_in_background()
     server.wait_until_healthy()
     started = time.perf_counter()
     flow = ingest_flow.with_options(task_runner=task_runner(settings.dask_address))
@@ -97,7 +99,7 @@ def run_ingest(settings: Settings, server: EmbeddedPrefectServer, skipped: list[
         settings.source, settings.db, settings.languages, settings.batch_files,
         settings.paragraph_max_chars, settings.file_max_bytes, wait, settings.memory_limit,
         settings.follow_symlinks_outside, settings.keep_previous, settings.near, settings.selection,
-        return_state=True,
+        settings.audit_all, return_state=True,
     )  # fmt: skip
     elapsed = time.perf_counter() - started
     flow_run_id = str(state.state_details.flow_run_id)

@@ -79,6 +79,7 @@ def serve_ingest(settings: Settings, cron: str | None, interval: int | None, wai
             "keep_previous": settings.keep_previous,
             "near": asdict(settings.near),
             "selection": asdict(settings.selection),
+            "audit_all": settings.audit_all,
         },
         description=f"Ingest {settings.source} into {settings.db}",
     )

@@ -64,6 +64,7 @@ class Settings:
     keep_previous: int = DEFAULT_KEEP_PREVIOUS
     near: NearDupConfig = field(default_factory=NearDupConfig)  # near-duplicate thresholds
     selection: FileSelection = field(default_factory=FileSelection)  # which files are articles
+    audit_all: bool = False  # the gate audits every row, not only those the run changed
 
     @classmethod
     def load(
@@ -98,6 +99,7 @@ class Settings:
                 include=_patterns(include, env, "NEWSFLOW_INCLUDE", ",".join(DEFAULT_INCLUDE), "--include"),
                 exclude=_patterns(exclude, env, "NEWSFLOW_EXCLUDE", "", "--exclude"),
             ),
+            audit_all=_flag(env, "NEWSFLOW_AUDIT_ALL"),
         )
 
 

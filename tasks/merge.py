@@ -33,6 +33,9 @@ SELECT 'duplicate_ratio_ppm',
 FROM core.document_paragraphs AS dp JOIN core.documents AS d ON d.document_id = dp.document_id AND d.is_current
 UNION ALL
 SELECT 'articles_' || language, count(*) FROM core.documents WHERE is_current GROUP BY language
+UNION ALL
+-- What the next run's gate adds its new paragraphs to (expectations/suites.py, paragraphs_add_up).
+SELECT 'paragraphs', count(*) FROM core.paragraphs
 """
 
 

@@ -88,7 +88,7 @@ def find_near_duplicates(con: duckdb.DuckDBPyConnection, run_id: int, config: Ne
     with transaction(con):
         pairs, numbers = near.current_pairs(con)
         groups = cluster_pairs(pairs, numbers, config)
-        near.flag_clusters(con, groups)
+        near.flag_clusters(con, groups, run_id)
         members = near.cluster_members(con)
         for first in range(0, members.height, VERIFY_CHUNK):
             measured = measure_pairs(members.slice(first, VERIFY_CHUNK))

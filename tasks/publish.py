@@ -16,6 +16,7 @@ from prefect.cache_policies import NO_CACHE
 
 from expectations.results import QualityResult
 from tasks.audit import name_files
+from warehouse.audit_scope import clear_audit_scope
 from warehouse.connection import connect, verify_every_block
 from warehouse.runs import (
     copy_run,
@@ -84,6 +85,7 @@ def publish_run(
             record_counters(con, run_id, timings or {})
             message = failure or held_back_message(held_back or {})
             finish_run(con, run_id, "failed" if blocking else "completed", message)
+            clear_audit_scope(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()

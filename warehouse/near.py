@@ -213,10 +213,10 @@ def current_pairs(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.Data
     return con.execute(PAIRS).pl(), con.execute(PAIRED_NUMBERS).pl()
 
 
-def flag_clusters(con: duckdb.DuckDBPyConnection, groups: pl.DataFrame) -> None:
+def flag_clusters(con: duckdb.DuckDBPyConnection, groups: pl.DataFrame, run_id: int) -> None:
     """Name each group by its canonical paragraph, and decide every occurrence of its members."""
     with registered(con, near_groups=groups):
-        run_script(con, "near_flag")
+        run_script(con, "near_flag", run_id=run_id)
 
 
 def cluster_members(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

@@ -31,7 +31,8 @@ BROWSER_FLAGS = [
 
 @pytest.fixture(scope="module")
 def three_runs(tmp_path_factory: pytest.TempPathFactory, prefect_api: None) -> Path:
-    """Seeds, then a syndicated copy, then a broken character in the warehouse: two published runs, one failed."""
+    """Seeds, then a syndicated copy, then a broken character in the warehouse, which a run that audits
+    every row finds: two published runs, one failed."""
     folder = tmp_path_factory.mktemp("report")
     articles = folder / "articles"
     shutil.copytree(Path(__file__).resolve().parents[2] / "seeds", articles)
@@ -41,7 +42,8 @@ def three_runs(tmp_path_factory: pytest.TempPathFactory, prefect_api: None) -> P
     ingest(articles, db)
     damage_published_text(db, "Die Zusammenarbeit w\ufffdchst.")
     (articles / "new.txt").write_text("Ein neuer Artikel.\n", encoding="utf-8")
-    assert ingest_flow(articles.resolve(), db, DEFAULT_LANGUAGES, TEST_BATCH_FILES, return_state=True).is_failed()
+    state = ingest_flow(articles.resolve(), db, DEFAULT_LANGUAGES, TEST_BATCH_FILES, audit_all=True, return_state=True)
+    assert state.is_failed()
     return db
 
 

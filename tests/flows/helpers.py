@@ -12,7 +12,7 @@ from warehouse.connection import connect
 TEST_BATCH_FILES = 2
 CORE_TABLES = ("source_files", "documents", "paragraphs", "document_paragraphs")
 VOLATILE_COLUMNS = {"started_at", "finished_at", "flow_run_id", "applied_at"}
-RUN_COLUMNS = {"run_id", "first_seen_run", "last_changed_run", "loaded_run", "retired_run", "found_run"}
+RUN_COLUMNS = {"run_id", "first_seen_run", "last_changed_run", "loaded_run", "retired_run", "found_run", "changed_run"}
 
 
 def ingest(source: Path, db: Path) -> dict[str, int]:

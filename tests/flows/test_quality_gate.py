@@ -3,13 +3,16 @@
 Faults that real input can cause are fed through the real Prefect flow. Faults only a bug could
 cause are injected into a candidate warehouse, which then goes through the real gate (Great
 Expectations on DuckDB, then publish). Either way the published tables must not change, and the
-run's verdict must be recorded.
+run's verdict must be recorded. A run audits the rows it changed: an injected fault is in rows of
+the run being validated, or it breaks a warehouse-wide count in rows the run did not change.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -24,6 +27,7 @@ from tasks.report import artifact_keys
 from tests.corpus import GERMAN_SEED, RUSSIAN_SEED
 from tests.flows.helpers import TEST_BATCH_FILES, damage_published_text, ingest, query, snapshot
 from tests.flows.test_cli import newsflow
+from warehouse.audit_scope import mark_audit_scope
 from warehouse.connection import connect
 from warehouse.runs import record_counts, start_run
 from warehouse.snapshot import candidate_path, discard
@@ -44,13 +48,13 @@ INJECTED_FAULTS: dict[str, tuple[str, dict[str, int]]] = {
         f"INSERT INTO core.documents SELECT * FROM core.documents WHERE document_id = {GERMAN}",
         # Both rows of the German seed, and each of its 5 paragraphs now occurs in two current documents.
         {"document_ids_unique": 2, "one_current_version_per_file": 2, "paragraph_counts_match_occurrences": 1,
-         "one_kept_copy_per_paragraph": 5, "article_text_has_no_repeated_paragraph": 5},
+         "one_kept_copy_per_paragraph": 5, "article_text_has_no_repeated_paragraph": 5, "occurrences_add_up": 1},
     ),
     "one_current_version_per_file": (
         "INSERT INTO core.documents SELECT * REPLACE ('x' || document_id AS document_id) "
         f"FROM core.documents WHERE document_id = {GERMAN}",
         {"one_current_version_per_file": 2, "paragraph_counts_match_occurrences": 1,
-         "loaded_files_match_current_documents": 1},
+         "loaded_files_match_current_documents": 1, "occurrences_add_up": 1},
     ),
     "unique_paragraphs_at_most_raw": (
         f"UPDATE core.documents SET paragraphs_unique = paragraphs_raw + 1 WHERE document_id = {GERMAN}",
@@ -58,7 +62,7 @@ INJECTED_FAULTS: dict[str, tuple[str, dict[str, int]]] = {
     ),
     "paragraph_ids_unique": (
         "INSERT INTO core.paragraphs SELECT * FROM core.paragraphs ORDER BY paragraph_id LIMIT 1",
-        {"paragraph_ids_unique": 2},
+        {"paragraph_ids_unique": 2, "paragraphs_add_up": 1},
     ),
     "text_length_in_bounds": (
         f"UPDATE core.paragraphs SET text = '', char_count = 0 WHERE paragraph_id = {MIN_PARAGRAPH}",
@@ -82,7 +86,7 @@ INJECTED_FAULTS: dict[str, tuple[str, dict[str, int]]] = {
         "INSERT INTO core.document_paragraphs SELECT * FROM core.document_paragraphs "
         f"WHERE document_id = {RUSSIAN} AND position = 3",
         {"occurrence_keys_unique": 2, "paragraph_counts_match_occurrences": 1, "one_kept_copy_per_paragraph": 1,
-         "article_text_has_no_repeated_paragraph": 1},
+         "article_text_has_no_repeated_paragraph": 1, "occurrences_add_up": 1},
     ),
     "occurrence_paragraph_exists": (
         "UPDATE core.document_paragraphs SET paragraph_id = 'no-such-paragraph' "
@@ -92,7 +96,7 @@ INJECTED_FAULTS: dict[str, tuple[str, dict[str, int]]] = {
     "occurrence_document_exists": (
         "INSERT INTO core.document_paragraphs SELECT * REPLACE ('ghost' AS document_id) "
         f"FROM core.document_paragraphs WHERE document_id = {RUSSIAN} AND position = 3",
-        {"occurrence_document_exists": 1},
+        {"occurrence_document_exists": 1, "occurrences_add_up": 1},
     ),
     "kept_copy_is_current": (
         "UPDATE core.document_paragraphs SET kept_document_id = 'gone', is_duplicate_of_earlier_document = true "
@@ -116,7 +120,7 @@ INJECTED_FAULTS: dict[str, tuple[str, dict[str, int]]] = {
     ),
     "paragraph_counts_match_occurrences": (
         f"DELETE FROM core.document_paragraphs WHERE document_id = {RUSSIAN} AND position = 3",
-        {"paragraph_counts_match_occurrences": 1},
+        {"paragraph_counts_match_occurrences": 1, "occurrences_add_up": 1},
     ),
     # The seeds' one near-duplicate cluster: seed 001's headline and its quote at paragraph 11.
     "paragraph_in_one_cluster": (
@@ -155,6 +159,23 @@ INJECTED_FAULTS: dict[str, tuple[str, dict[str, int]]] = {
 }  # fmt: skip
 
 
+# Faults in rows the run being validated did not change, which only a warehouse-wide count can see.
+OUTSIDE_FAULTS: dict[str, tuple[str, dict[str, int]]] = {
+    "occurrences_add_up": (
+        f"DELETE FROM core.document_paragraphs WHERE document_id = {RUSSIAN} AND position = 3",
+        {"occurrences_add_up": 1},
+    ),
+    "paragraphs_add_up": (
+        "INSERT INTO core.paragraphs SELECT * FROM core.paragraphs ORDER BY paragraph_id LIMIT 1",
+        {"paragraphs_add_up": 1},
+    ),
+}
+# Run 2 of the injected-fault tests: it saw the five seeds and read none of them.
+UNCHANGED_RUN_COUNTS = dict(
+    files_seen=5, files_loaded=0, files_unchanged=5, files_quarantined=0, files_deleted=0, paragraphs_new=0
+)
+
+
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A warehouse built from the seeds by the real flow: run 1, completed."""
@@ -185,36 +206,85 @@ def critical_names() -> set[str]:
 
 
 def test_every_critical_expectation_has_a_fault_test() -> None:
-    assert critical_names() == set(INJECTED_FAULTS)
+    assert critical_names() == set(INJECTED_FAULTS) | set(OUTSIDE_FAULTS)
+
+
+def gate_candidate(db: Path, fault: str, *, own_rows: bool, audit_all: bool = False) -> tuple[str | None, list]:
+    """Run 2 in a candidate of the published `db`, `fault` injected, through the real gate and publish.
+
+    `own_rows`: the seeds' rows count as written by run 2 (changed_run, first_seen_run), so the run's
+    audit reads them.
+    Returns the gate's message and the verdicts."""
+    candidate = candidate_path(db)
+    shutil.copyfile(db, candidate)
+    con = connect(candidate)
+    run_id = start_run(con, None, query(db, "SELECT source_root FROM runs")[0][0])
+    record_counts(con, run_id, UNCHANGED_RUN_COUNTS, {})
+    if own_rows:
+        con.execute("UPDATE core.documents SET changed_run = ?", [run_id])
+        con.execute("UPDATE core.document_paragraphs SET changed_run = ?", [run_id])
+        con.execute("UPDATE core.paragraphs SET first_seen_run = ?", [run_id])
+    con.execute(fault)
+    mark_audit_scope(con, run_id, audit_all)
+    con.execute("CHECKPOINT")
+    con.close()
+
+    results = validate_warehouse(candidate, run_id, replace(CONFIG, audit_all=audit_all))
+    message = publish_run(db, candidate, run_id, results)
+    discard(candidate)
+    return message, results
 
 
 @pytest.mark.parametrize("expectation", sorted(INJECTED_FAULTS))
-def test_an_injected_fault_blocks_the_publish_and_is_recorded(
+def test_an_injected_fault_in_the_runs_own_rows_blocks_the_publish_and_is_recorded(
     published: Path, tmp_path: Path, expectation: str
 ) -> None:
     db = tmp_path / "w.duckdb"
     shutil.copyfile(published, db)
     before = snapshot(db)
-    candidate = candidate_path(db)
-    shutil.copyfile(db, candidate)
-    con = connect(candidate)
-    run_id = start_run(con, None, query(db, "SELECT source_root FROM runs")[0][0])
-    counts = dict(zip(("files_seen", "files_loaded", "files_unchanged", "files_quarantined", "files_deleted"),
-                      (5, 0, 5, 0, 0), strict=True))  # fmt: skip
-    record_counts(con, run_id, counts, {})
     fault, failures = INJECTED_FAULTS[expectation]
-    con.execute(fault)
-    con.execute("CHECKPOINT")
-    con.close()
 
-    results = validate_warehouse(candidate, run_id, CONFIG)
-    message = publish_run(db, candidate, run_id, results)
-    discard(candidate)
+    message, _ = gate_candidate(db, fault, own_rows=True)
 
     assert message is not None and f".{expectation}" in message
     assert snapshot(db) == before
     assert query(db, "SELECT run_id, status FROM runs ORDER BY run_id") == [(1, "completed"), (2, "failed")]
     assert failed_critical(db, 2) == failures
+
+
+@pytest.mark.parametrize("expectation", sorted(OUTSIDE_FAULTS))
+def test_a_count_broken_outside_the_runs_rows_blocks_the_publish(
+    published: Path, tmp_path: Path, expectation: str
+) -> None:
+    """The row checks read only what the run changed; the warehouse-wide counts still see a row that
+    was lost or doubled anywhere."""
+    db = tmp_path / "w.duckdb"
+    shutil.copyfile(published, db)
+    before = snapshot(db)
+    fault, failures = OUTSIDE_FAULTS[expectation]
+
+    message, _ = gate_candidate(db, fault, own_rows=False)
+
+    assert message is not None and f".{expectation}" in message
+    assert snapshot(db) == before
+    assert failed_critical(db, 2) == failures
+
+
+def test_the_audit_reads_the_rows_the_run_changed_or_every_row_when_asked(published: Path, tmp_path: Path) -> None:
+    """Damage in rows an earlier run published is not what a run's audit reads (it passed that run's
+    gate); NEWSFLOW_AUDIT_ALL=1 reads every row, and finds it."""
+    db = tmp_path / "w.duckdb"
+    shutil.copyfile(published, db)
+    fault = INJECTED_FAULTS["text_has_no_control_characters"][0]
+
+    message, results = gate_candidate(db, fault, own_rows=False)
+    assert message is None
+    observed = {r.expectation: json.loads(r.observed_value or "null") for r in results}
+    assert observed["paragraph_ids_unique"]["element_count"] == 0  # no paragraph of its own to read
+
+    shutil.copyfile(published, db)
+    message, _ = gate_candidate(db, fault, own_rows=False, audit_all=True)
+    assert message is not None and ".text_has_no_control_characters (1 unexpected)" in message
 
 
 # The checks that replaced three the schema made unfailable (ids and texts not null).
@@ -230,8 +300,8 @@ REPLACEMENT_CHECKS = (
 def test_a_damaged_published_warehouse_fails_the_next_prefect_run(
     articles: Path, tmp_path: Path, expectation: str
 ) -> None:
-    """The damage is in rows an earlier run published: no file this run reads explains it, so the
-    whole run is held and the message says so."""
+    """The damage is in rows an earlier run published: an audit of every row (NEWSFLOW_AUDIT_ALL=1)
+    finds it, no file this run reads explains it, so the whole run is held and the message says so."""
     db = tmp_path / "w.duckdb"
     ingest(articles, db)
     fault, failures = INJECTED_FAULTS[expectation]
@@ -241,7 +311,7 @@ def test_a_damaged_published_warehouse_fails_the_next_prefect_run(
     before = snapshot(db)
     (articles / "new.txt").write_text("Ein neuer Artikel über die Zusammenarbeit.", encoding="utf-8")
 
-    state = ingest_flow(articles.resolve(), db, DEFAULT_LANGUAGES, TEST_BATCH_FILES, return_state=True)
+    state = ingest_flow(articles.resolve(), db, DEFAULT_LANGUAGES, TEST_BATCH_FILES, audit_all=True, return_state=True)
 
     assert state.is_failed()
     assert failed_critical(db, 2) == failures
@@ -252,7 +322,7 @@ def test_a_damaged_published_warehouse_fails_the_next_prefect_run(
 
 def test_bad_text_in_the_warehouse_fails_the_prefect_run_and_publishes_nothing(articles: Path, tmp_path: Path) -> None:
     """Decode refuses such text (tests/tasks/test_decode.py); here it was written into the warehouse by
-    hand, and the next run's gate catches it."""
+    hand, and the next run's gate catches it when it audits every row."""
     from prefect.client.orchestration import get_client
 
     db = tmp_path / "w.duckdb"
@@ -261,7 +331,7 @@ def test_bad_text_in_the_warehouse_fails_the_prefect_run_and_publishes_nothing(a
     before = snapshot(db)
     (articles / "new.txt").write_text("Ein neuer Artikel über die Zusammenarbeit.", encoding="utf-8")
 
-    state = ingest_flow(articles.resolve(), db, DEFAULT_LANGUAGES, TEST_BATCH_FILES, return_state=True)
+    state = ingest_flow(articles.resolve(), db, DEFAULT_LANGUAGES, TEST_BATCH_FILES, audit_all=True, return_state=True)
 
     assert state.is_failed()
     assert "paragraphs.text_has_no_replacement_character (1 unexpected)" in state.message
@@ -343,14 +413,18 @@ HELD_BACK = "quality gate: paragraphs.text_has_no_replacement_character"
 
 def prepare_a_bad_file(articles: Path, db: Path) -> None:
     """A published warehouse holding a paragraph row with damaged text and no article (as a lossy
-    decode of an older release would have left it), and two new files: `bad.txt`, which brings that
-    paragraph into an article, and `good.txt`."""
+    decode of an older release would have left it, counted by its run), and two new files: `bad.txt`,
+    which brings that paragraph into an article, and `good.txt`."""
     ingest(articles, db)
     damaged = "Die Zusammenarbeit w\ufffdchst."
     con = connect(db)
     con.execute(
         "INSERT INTO core.paragraphs VALUES (?, ?, 'de', ?, 1)",
         [paragraph_id("Die Zusammenarbeit wächst."), damaged, len(damaged)],
+    )
+    con.execute(
+        "UPDATE core.run_counters SET value = value + 1 "
+        "WHERE run_id = 1 AND step = 'warehouse' AND counter = 'paragraphs'"
     )
     con.close()
     (articles / "bad.txt").write_text("Die Zusammenarbeit wächst.\nMehr dazu morgen.\n", encoding="utf-8")
@@ -359,13 +433,14 @@ def prepare_a_bad_file(articles: Path, db: Path) -> None:
 
 def test_a_file_whose_rows_fail_the_gate_is_held_back_and_the_rest_published(articles: Path, tmp_path: Path) -> None:
     """A paragraph row left damaged in the warehouse (as a lossy decode of an older release would
-    have stored it), and a new file that brings that paragraph into an article: the file's rows fail
-    the gate, so the file is quarantined with the expectation as the reason and the rest published.
+    have stored it), and a new file that brings that paragraph into an article: audited whole
+    (NEWSFLOW_AUDIT_ALL=1, as for a warehouse an older release built), the file's rows fail the gate,
+    so the file is quarantined with the expectation as the reason and the rest published.
     The quarantine sticks until the file changes."""
     db = tmp_path / "w.duckdb"
     prepare_a_bad_file(articles, db)
 
-    state = ingest_flow(articles.resolve(), db, DEFAULT_LANGUAGES, TEST_BATCH_FILES, return_state=True)
+    state = ingest_flow(articles.resolve(), db, DEFAULT_LANGUAGES, TEST_BATCH_FILES, audit_all=True, return_state=True)
 
     assert state.is_completed()
     reason = HELD_BACK
@@ -400,11 +475,11 @@ def test_the_summary_and_the_report_say_what_was_held_back(articles: Path, tmp_p
     db = tmp_path / "w.duckdb"
     prepare_a_bad_file(articles, db)
 
-    run = newsflow("run", "--source", str(articles), "--db", str(db))
+    run = newsflow("run", "--source", str(articles), "--db", str(db), env=os.environ | {"NEWSFLOW_AUDIT_ALL": "1"})
 
     assert run.returncode == 0, run.stderr
     assert "run 2 completed" in run.stdout
-    assert "28 expectations, 28 passed; 1 file(s) failed them and were held back" in run.stdout
+    assert "30 expectations, 30 passed; 1 file(s) failed them and were held back" in run.stdout
     assert f"held back bad.txt: {HELD_BACK}" in run.stdout
     html = tmp_path / "report.html"
     report = newsflow("report", "--db", str(db), "--html", str(html))
@@ -445,6 +520,7 @@ def test_the_gate_blames_the_files_whose_rows_of_this_run_fail(
         assert blamed
     con = connect(db)
     con.execute(INJECTED_FAULTS[expectation][0])
+    mark_audit_scope(con, 1)
     con.close()
 
     culprits = find_culprits(db, 1, CONFIG, validate_warehouse(db, 1, CONFIG))

@@ -29,18 +29,19 @@ FROM staging.files AS f
 WHERE s.source_root = $root AND s.source_path = f.source_path AND f.status = 'deleted';
 
 -- Documents: retire the superseded versions, revive a version that came back, add the new ones.
+-- Every row the run writes is marked with it (changed_run): the quality gate audits those (m012).
 UPDATE core.documents
-SET is_current = false, retired_run = $run_id
+SET is_current = false, retired_run = $run_id, changed_run = $run_id
 WHERE document_id IN (SELECT document_id FROM staging.retired_documents);
 
 UPDATE core.documents
-SET is_current = true, retired_run = NULL
+SET is_current = true, retired_run = NULL, changed_run = $run_id
 WHERE document_id IN (SELECT document_id FROM staging.documents);
 
 INSERT INTO core.documents
 SELECT
     document_id, $root, source_path, content_hash, encoding, title, language, dateline_place, agency,
-    published_on, paragraphs_raw, paragraphs_unique, true, $run_id, NULL
+    published_on, paragraphs_raw, paragraphs_unique, true, $run_id, NULL, $run_id
 FROM staging.documents
 WHERE document_id NOT IN (SELECT document_id FROM core.documents);
 
@@ -67,7 +68,7 @@ JOIN staging.document_paragraphs AS sp
 -- Occurrences of the new documents, with their dedup decision; then the changed decisions.
 INSERT INTO core.document_paragraphs (
     document_id, position, paragraph_id, text_variant, is_repeat_in_document, is_duplicate_of_earlier_document,
-    kept_document_id, kept_position
+    kept_document_id, kept_position, changed_run
 )
 SELECT
     sp.document_id,
@@ -77,7 +78,8 @@ SELECT
     f.is_repeat_in_document,
     f.is_duplicate_of_earlier_document,
     f.kept_document_id,
-    f.kept_position
+    f.kept_position,
+    $run_id
 FROM staging.document_paragraphs AS sp
 JOIN core.paragraphs AS p USING (paragraph_id)
 JOIN staging.occurrence_flags AS f USING (document_id, position)
@@ -87,7 +89,8 @@ UPDATE core.document_paragraphs AS dp
 SET is_repeat_in_document = f.is_repeat_in_document,
     is_duplicate_of_earlier_document = f.is_duplicate_of_earlier_document,
     kept_document_id = f.kept_document_id,
-    kept_position = f.kept_position
+    kept_position = f.kept_position,
+    changed_run = $run_id
 FROM staging.occurrence_flags AS f
 WHERE dp.document_id = f.document_id
   AND dp.position = f.position

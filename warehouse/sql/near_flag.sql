@@ -1,5 +1,6 @@
 -- Flag: the near-duplicate decision of every occurrence of a clustered paragraph (tasks/near_dedup.py).
 -- Reads `near_groups` (paragraph_id, group_id): the current paragraphs in clusters of two or more.
+-- Parameters: $run_id, which marks the occurrences whose decision it changes (changed_run, m012).
 --
 -- The keep rule is the exact one (warehouse/sql/dedup.sql), over all occurrences of all members of a
 -- cluster: the first in (published_on, earliest first and unknown last; source_root; source_path;
@@ -44,7 +45,7 @@ LEFT JOIN near_measured AS m USING (paragraph_id, cluster_id);
 -- Occurrences no longer in a cluster of two or more go back to the exact decision.
 UPDATE core.document_paragraphs AS dp
 SET is_near_repeat_in_document = NULL, is_near_duplicate_of_earlier_document = NULL,
-    near_kept_document_id = NULL, near_kept_position = NULL
+    near_kept_document_id = NULL, near_kept_position = NULL, changed_run = $run_id
 WHERE dp.near_kept_document_id IS NOT NULL
   AND NOT EXISTS (
       SELECT 1 FROM near_decided AS n WHERE n.document_id = dp.document_id AND n.position = dp.position
@@ -54,7 +55,8 @@ UPDATE core.document_paragraphs AS dp
 SET is_near_repeat_in_document = n.is_near_repeat_in_document,
     is_near_duplicate_of_earlier_document = n.near_kept_document_id <> n.document_id,
     near_kept_document_id = n.near_kept_document_id,
-    near_kept_position = n.near_kept_position
+    near_kept_position = n.near_kept_position,
+    changed_run = $run_id
 FROM near_decided AS n
 WHERE dp.document_id = n.document_id
   AND dp.position = n.position
