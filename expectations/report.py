@@ -52,6 +52,23 @@ ORDER BY c.paragraphs DESC, c.occurrences DESC, c.cluster_id
 LIMIT {LARGEST_CLUSTERS}
 """
 
+# Boilerplate (warehouse/sql/boilerplate.sql): its share of the occurrences per source folder, and the
+# lines most often flagged, with the rule that flagged them.
+BOILERPLATE_SHARE = """
+SELECT d.source_root, count(*) FILTER (WHERE dp.is_boilerplate), count(*),
+       count(*) FILTER (WHERE dp.is_boilerplate) / count(*)
+FROM core.document_paragraphs AS dp JOIN core.documents AS d ON d.document_id = dp.document_id AND d.is_current
+GROUP BY d.source_root ORDER BY d.source_root
+"""
+BOILERPLATE_LINES_SHOWN = 10
+BOILERPLATE_LINES = f"""
+SELECT any_value(text), boilerplate_reason, count(*) AS occurrences, count(DISTINCT document_id) AS documents
+FROM paragraph_occurrences WHERE is_boilerplate
+GROUP BY paragraph_id, boilerplate_reason
+ORDER BY occurrences DESC, documents DESC, any_value(text)
+LIMIT {BOILERPLATE_LINES_SHOWN}
+"""
+
 
 # Each place of a paragraph or a document named by a failing example, for the report to show.
 PARAGRAPH_PLACES = """
@@ -154,6 +171,8 @@ class Report:
     data_docs: Path | None
     held_back: list[tuple[str, str]]  # (source_path, reason): the files the run's quality gate quarantined
     clusters: list[Cluster]  # the largest near-duplicate clusters
+    boilerplate_sources: list[tuple]  # (source_root, boilerplate occurrences, occurrences, share)
+    boilerplate_lines: list[tuple]  # (text, reason, occurrences, documents), most frequent first
 
 
 def load_report(con: duckdb.DuckDBPyConnection, run_id: int | None, data_docs: Path | None) -> Report:
@@ -171,7 +190,10 @@ def load_report(con: duckdb.DuckDBPyConnection, run_id: int | None, data_docs: P
     languages = con.execute(LANGUAGES).fetchall()
     clusters = [Cluster(*row) for row in con.execute(CLUSTERS).fetchall()]
     docs = data_docs if data_docs and data_docs.is_file() else None
-    return Report(runs, chosen, results, languages, docs, held_back_files(con, chosen.run_id), clusters)
+    return Report(
+        runs, chosen, results, languages, docs, held_back_files(con, chosen.run_id), clusters,
+        con.execute(BOILERPLATE_SHARE).fetchall(), con.execute(BOILERPLATE_LINES).fetchall(),
+    )  # fmt: skip
 
 
 def place(con: duckdb.DuckDBPyConnection, example: object) -> str:
@@ -289,6 +311,12 @@ def render_terminal(report: Report) -> Group:
     if len(report.held_back) > HELD_BACK_SHOWN:
         parts.append(Text(f"held back and {len(report.held_back) - HELD_BACK_SHOWN} more: the quarantine view"))
     parts.append(languages)
+    boilerplate = Table(title="boilerplate by source folder", title_justify="left")
+    for header in ("source folder", "boilerplate", "paragraphs", "share"):
+        boilerplate.add_column(header, justify="left" if header == "source folder" else "right")
+    for root, flagged, total, share in report.boilerplate_sources:
+        boilerplate.add_row(root, str(flagged), str(total), f"{share:.1%}")
+    parts.append(boilerplate)
     if report.data_docs:
         parts.append(Text(f"Great Expectations Data Docs: {report.data_docs}"))
     return Group(*parts)
@@ -330,6 +358,14 @@ def render_html(report: Report) -> str:
         f"<td>{_dash(r.files_seen)}</td><td>{_dash(r.files_loaded)}</td><td>{_dash(r.paragraphs_read)}</td></tr>"
         for r in reversed(report.runs)
     )
+    boilerplate_sources = "".join(
+        f"<tr><td><code>{escape(root)}</code></td><td>{flagged}</td><td>{total}</td><td>{share:.1%}</td></tr>"
+        for root, flagged, total, share in report.boilerplate_sources
+    )
+    boilerplate_lines = "".join(
+        f"<tr><td>{escape(text)}</td><td>{escape(reason)}</td><td>{occurrences}</td><td>{documents}</td></tr>"
+        for text, reason, occurrences, documents in report.boilerplate_lines
+    )
     published = [r for r in report.runs if r.status == "completed" and r.duplicate_ratio is not None]
     timed = [(r.run_id, r.seconds) for r in report.runs if r.seconds is not None]
     docs = (
@@ -370,6 +406,19 @@ def render_html(report: Report) -> str:
 <h2>Articles by language</h2>
 <table><tr><th>language</th><th>articles</th><th>paragraphs</th><th>unique</th><th>duplicate ratio</th></tr>
 {languages}</table>
+<h2>Boilerplate by source folder</h2>
+<p>Site chrome (teasers, menus, share and subscribe lines, legal and cookie notices, lines recurring
+across a folder): kept as occurrences, left out of the article text, the duplicate counts and search.</p>
+<table><tr><th>source folder</th><th>boilerplate</th><th>paragraphs</th><th>share</th></tr>
+{boilerplate_sources}</table>
+<h2>Most frequent boilerplate lines</h2>
+{
+        "<table><tr><th>line</th><th>rule</th><th>occurrences</th><th>articles</th></tr>"
+        + boilerplate_lines
+        + "</table>"
+        if boilerplate_lines
+        else "<p>None.</p>"
+    }
 <h2>Largest near-duplicate clusters</h2>
 {cluster_sections(report.clusters)}
 <h2>Latest runs</h2>

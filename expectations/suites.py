@@ -198,6 +198,16 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
                 "paragraphs_unique of them distinct",
                 "document_id",
             ),
+            rows_check(
+                "article_keeps_a_paragraph",
+                CRITICAL,
+                "document_id",
+                "SELECT d.document_id, d.source_path FROM {batch} AS d "
+                "ANTI JOIN (SELECT document_id FROM core.document_paragraphs WHERE NOT is_boilerplate) AS o "
+                "ON o.document_id = d.document_id",
+                "every article keeps at least one paragraph that is not boilerplate",
+                "document_id",
+            ),
             column_check(
                 "document_language_configured",
                 WARNING,
@@ -297,9 +307,9 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
                 # Over every current occurrence of the audited occurrences' paragraphs, wherever it is.
                 f"SELECT o.paragraph_id, count(*) FILTER (WHERE o.kept_document_id = o.document_id "
                 f"AND o.kept_position = o.position) AS kept FROM {CURRENT_DOCUMENT_PARAGRAPHS} "
-                "WHERE o.paragraph_id IN (SELECT paragraph_id FROM {batch}) "
+                "WHERE o.paragraph_id IN (SELECT paragraph_id FROM {batch}) AND NOT o.is_boilerplate "
                 "GROUP BY o.paragraph_id HAVING kept <> 1",
-                "the dedup invariant: each distinct paragraph is kept exactly once",
+                "the dedup invariant: each distinct paragraph is kept exactly once (boilerplate is no copy)",
                 "paragraph_id",
             ),
             rows_check(
@@ -307,8 +317,34 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
                 CRITICAL,
                 "paragraph_id",
                 f"SELECT o.document_id, o.paragraph_id, count(*) AS times FROM {CURRENT_OCCURRENCES} "
-                "WHERE NOT o.is_repeat_in_document GROUP BY o.document_id, o.paragraph_id HAVING count(*) > 1",
+                "WHERE NOT o.is_repeat_in_document AND NOT o.is_boilerplate "
+                "GROUP BY o.document_id, o.paragraph_id HAVING count(*) > 1",
                 "no article's text contains the same paragraph twice",
+                "document_id",
+            ),
+            rows_check(
+                "boilerplate_is_no_copy",
+                CRITICAL,
+                "is_boilerplate",
+                f"SELECT o.document_id, o.position, o.is_boilerplate, o.boilerplate_reason FROM {CURRENT_OCCURRENCES} "
+                "WHERE o.is_boilerplate IS DISTINCT FROM (o.boilerplate_reason IS NOT NULL) "
+                "OR (o.is_boilerplate AND (o.is_repeat_in_document OR o.is_duplicate_of_earlier_document "
+                "OR o.kept_document_id <> o.document_id OR o.kept_position <> o.position "
+                "OR coalesce(o.is_near_repeat_in_document OR o.is_near_duplicate_of_earlier_document, false)))",
+                "a boilerplate occurrence has its reason, is neither a repeat nor a copy, and is its own kept copy",
+                "document_id",
+            ),
+            rows_check(
+                "no_boilerplate_in_article_text",
+                CRITICAL,
+                "is_boilerplate",
+                "SELECT o.document_id, o.position, o.boilerplate_reason, a.title FROM {batch} AS o "
+                "JOIN articles AS a ON a.document_id = o.document_id JOIN core.paragraphs AS p USING (paragraph_id) "
+                "WHERE o.is_boilerplate AND ((o.position = 1 AND a.title IS NOT NULL) "
+                "OR (list_contains(string_split(a.text, chr(10) || chr(10)), coalesce(o.text_variant, p.text)) "
+                "AND NOT EXISTS (SELECT 1 FROM core.document_paragraphs AS k WHERE k.document_id = o.document_id "
+                "AND k.paragraph_id = o.paragraph_id AND NOT k.is_boilerplate)))",
+                "no boilerplate paragraph is in an article's text or is its title",
                 "document_id",
             ),
         ],
@@ -320,8 +356,9 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
                 CRITICAL,
                 "paragraph_id",
                 f"SELECT o.document_id, o.position, o.paragraph_id FROM {CURRENT_DOCUMENT_PARAGRAPHS} "
-                "JOIN {batch} AS c ON c.paragraph_id = o.paragraph_id WHERE o.near_kept_document_id IS NULL",
-                "every occurrence of a clustered paragraph has its near-duplicate decision",
+                "JOIN {batch} AS c ON c.paragraph_id = o.paragraph_id "
+                "WHERE o.near_kept_document_id IS NULL AND NOT o.is_boilerplate",
+                "every occurrence of a clustered paragraph (boilerplate aside) has its near-duplicate decision",
             ),
             rows_check(
                 "near_kept_copy_in_cluster",
@@ -415,6 +452,14 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
                 "= 'near_cluster_paragraphs_max'",
                 config,
                 "paragraphs in the largest near-duplicate cluster against recent runs",
+            ),
+            history_check(
+                "boilerplate_share_within_history",
+                "boilerplate_share_ppm",
+                "LIKE 'boilerplate_share_ppm %'",
+                20_000,
+                config,
+                "share of boilerplate occurrences (per million) per source folder against recent runs",
             ),
             history_check(
                 "articles_per_language_within_history",

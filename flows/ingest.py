@@ -261,7 +261,7 @@ def load_candidate(
             with timed(counters, "stage"):
                 stage(
                     con, prepared.outcomes, prepared.paragraphs, prepared.headers, prepared.document_languages,
-                    prepared.near_signatures,
+                    prepared.near_signatures, prepared.credits,
                 )  # fmt: skip
             counters.update(count_batch(prepared))
             statuses = prepared.outcomes.select("source_path", "status")

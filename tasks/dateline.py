@@ -4,6 +4,9 @@ Three shapes cover the wire copy in our corpora:
     MINSK, 27. Februar (BelTA) – Belarus und ...          place, date (agency) dash
     ЯКУТСК, 10 авг – РИА Новости. Средства ...             place, date dash agency.
     Москва. 30 апреля. INTERFAX.RU - Чемпион мира ...      place. date. agency dash
+    КРАСНОЯРСК, 10 августа. /ТАСС/. Взрывы на ...          place, date. /agency/.
+A paragraph that opens with a numeric date ("12.01.15, 14:00:51 Знаменитая гитара …", "28.09.2016, 22:10")
+states when it was published, though it names no place.
 A date counts only with its year: a dateline without one ("10 авг") gives no `published_on`,
 because guessing the year would decide, wrongly, which copy of a story is kept.
 """
@@ -21,7 +24,9 @@ DATELINES = [
     re.compile(rf"{PLACE},\s+{DATE}\s+\((?P<agency>[^()]{{2,40}})\){DASH}"),
     re.compile(rf"{PLACE},\s+{DATE}{DASH}(?P<agency>[^.\n]{{2,40}}?)\.\s*"),
     re.compile(rf"{PLACE}\.\s+{DATE}\.\s+(?P<agency>\S{{2,40}}){DASH}"),
+    re.compile(rf"{PLACE},\s+{DATE}\.\s+/(?P<agency>[^/]{{2,40}})/"),
 ]
+STAMP = re.compile(r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4}|\d{2})\b")
 # Month names by their first three letters, in the corpus languages (German, Russian, English, Kazakh).
 MONTHS = {
     prefix: number
@@ -50,6 +55,18 @@ def parse_dateline(paragraph: str) -> Dateline | None:
         if match:
             return Dateline(match["place"], match["agency"].strip(), _date(match["day"], match["month"], match["year"]))
     return None
+
+
+def parse_stamp(paragraph: str) -> dt.date | None:
+    """The date a paragraph opens with, day.month.year (a two-digit year is 20yy)."""
+    match = STAMP.match(paragraph)
+    if match is None:
+        return None
+    year = int(match["year"]) + (2000 if len(match["year"]) == 2 else 0)
+    try:
+        return dt.date(year, int(match["month"]), int(match["day"]))
+    except ValueError:
+        return None
 
 
 def _date(day: str, month: str, year: str | None) -> dt.date | None:

@@ -36,6 +36,11 @@ SELECT 'articles_' || language, count(*) FROM core.documents WHERE is_current GR
 UNION ALL
 -- What the next run's gate adds its new paragraphs to (expectations/suites.py, paragraphs_add_up).
 SELECT 'paragraphs', count(*) FROM core.paragraphs
+UNION ALL
+SELECT 'boilerplate_share_ppm ' || d.source_root,
+       CAST(round(1e6 * count(*) FILTER (WHERE dp.is_boilerplate) / count(*)) AS BIGINT)
+FROM core.document_paragraphs AS dp JOIN core.documents AS d ON d.document_id = dp.document_id AND d.is_current
+GROUP BY d.source_root
 """
 
 

@@ -1,6 +1,7 @@
 """Prepare: one batch of files, from bytes to language-labelled, fingerprinted paragraphs.
 
     decode -> segment -> identify language -> fingerprint -> near-duplicate signature
+           -> boilerplate hints -> credits
 
 Pure functions over Polars frames, as one Prefect task per batch: batches are independent, so the
 flow submits them to its task runner and they run side by side (threads by default, the workers
@@ -21,6 +22,8 @@ import polars as pl
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from tasks.boilerplate import hint_boilerplate
+from tasks.credits import find_credits
 from tasks.decode import decode_files
 from tasks.fingerprint import fingerprint_paragraphs
 from tasks.language import identify_languages
@@ -39,11 +42,12 @@ class BatchLimits:
 @dataclass
 class PreparedBatch:
     outcomes: pl.DataFrame  # one row per file: loaded, unchanged or quarantined
-    paragraphs: pl.DataFrame  # document_id, position, text, language, paragraph_id
+    paragraphs: pl.DataFrame  # document_id, position, text, language, paragraph_id, boilerplate_hint
     headers: pl.DataFrame  # document_id, title, dateline_place, agency, published_on
     document_languages: pl.DataFrame  # document_id, language
     # (paragraph_id, words, numbers), (paragraph_id, band_key), (paragraph_id, prefix_key)
     near_signatures: tuple[pl.DataFrame, ...] = ()
+    credits: pl.DataFrame = field(default_factory=pl.DataFrame)  # document_id, agency, evidence
     # (step, counter) -> value, recorded in run_steps: each step's "milliseconds", and counts a step reports
     timings: Counter[tuple[str, str]] = field(default_factory=Counter)
 
@@ -71,6 +75,10 @@ def prepare_batch(batch: pl.DataFrame, root: Path, languages: tuple[str, ...], l
         prepared.paragraphs = fingerprint_paragraphs(paragraphs)
     with timed(prepared.timings, "near_signature"):
         prepared.near_signatures = sign_paragraphs(prepared.paragraphs, limits.near)
+    with timed(prepared.timings, "boilerplate"):
+        prepared.paragraphs = hint_boilerplate(prepared.paragraphs)
+    with timed(prepared.timings, "credits"):
+        prepared.credits = find_credits(prepared.paragraphs)
     return prepared
 
 

@@ -7,33 +7,40 @@ why blank-line blocks are not paragraphs: a block holds two lines that recur lat
 
 from __future__ import annotations
 
+from itertools import islice
+
 import polars as pl
 
-from tasks.dateline import parse_dateline
+from tasks.dateline import parse_dateline, parse_stamp
 
 HEADLINE_MAX_CHARS = 200
 HEADER_SCHEMA = {"title": pl.String, "dateline_place": pl.String, "agency": pl.String, "published_on": pl.Date}
-SENTENCE_END = (".", "!", "?", "…", ":", ";", ",", "»", '"', "“")
+NOT_HEADLINE_END = (".", ",", ":", ";", "…")
 
 
 def find_title(text: str) -> str | None:
-    """The first line when it reads as a headline: short, not a sentence, set apart by a blank line."""
-    lines = text.lstrip().split("\n")
+    """The first line when it reads as a headline: short, set apart by a blank line, and not ending
+    as a sentence of the lead does (a full stop, a comma). A headline may ask ("…: Trump oder
+    Clinton?") or end on a quote ("… с \"Зенитом\"", "«… avant d'arriver au sol»")."""
+    lines = text.lstrip().split("\n", 2)
     first = lines[0].strip()
     set_apart = len(lines) > 1 and not lines[1].strip()
-    if set_apart and 0 < len(first) <= HEADLINE_MAX_CHARS and not first.endswith(SENTENCE_END):
+    if set_apart and 0 < len(first) <= HEADLINE_MAX_CHARS and not first.endswith(NOT_HEADLINE_END):
         return first
     return None
 
 
 def read_header(text: str) -> dict[str, object]:
-    first_paragraph = text.lstrip().split("\n", 1)[0].strip()
-    dateline = parse_dateline(first_paragraph)
+    """Title, and the dateline of the lead: the first paragraph, or the one after the title."""
+    title = find_title(text)
+    paragraphs = list(islice((line.strip() for line in text.split("\n") if line.strip()), 2))
+    lead = paragraphs[1] if title and len(paragraphs) > 1 else (paragraphs[0] if paragraphs else "")
+    dateline = parse_dateline(lead)
     return {
-        "title": find_title(text),
+        "title": title,
         "dateline_place": dateline.place if dateline else None,
         "agency": dateline.agency if dateline else None,
-        "published_on": dateline.published_on if dateline else None,
+        "published_on": (dateline.published_on if dateline else None) or parse_stamp(lead),
     }
 
 

@@ -19,9 +19,10 @@ FROM batch_files
 INSERT_DOCUMENTS = "INSERT INTO staging.documents BY NAME SELECT * FROM batch_documents"
 INSERT_PARAGRAPHS = """
 INSERT INTO staging.document_paragraphs BY NAME
-SELECT document_id, position, paragraph_id, text, language
+SELECT document_id, position, paragraph_id, text, language, boilerplate_hint
 FROM batch_paragraphs
 """
+INSERT_CREDITS = "INSERT INTO staging.document_credits BY NAME SELECT document_id, agency, evidence FROM batch_credits"
 INSERT_DELETED = "INSERT INTO staging.files (source_path, status) SELECT source_path, 'deleted' FROM deleted_files"
 
 
@@ -47,14 +48,19 @@ def stage_batch(
     documents: pl.DataFrame,
     paragraphs: pl.DataFrame,
     signatures: tuple[pl.DataFrame, ...],
+    credits: pl.DataFrame,
 ) -> None:
     with (
         transaction(con),
-        registered(con, batch_files=outcomes, batch_documents=documents, batch_paragraphs=paragraphs),
+        registered(
+            con, batch_files=outcomes, batch_documents=documents, batch_paragraphs=paragraphs, batch_credits=credits
+        ),
     ):
         con.execute(INSERT_FILES)
         con.execute(INSERT_DOCUMENTS)
         con.execute(INSERT_PARAGRAPHS)
+        if not credits.is_empty():
+            con.execute(INSERT_CREDITS)
         stage_signatures(con, *signatures)
 
 
@@ -71,7 +77,8 @@ def stage(
     headers: pl.DataFrame,
     languages: pl.DataFrame,
     signatures: tuple[pl.DataFrame, ...],
+    credits: pl.DataFrame,
 ) -> pl.DataFrame:
     documents = build_documents(outcomes, paragraphs, headers, languages)
-    stage_batch(con, outcomes, documents, paragraphs, signatures)
+    stage_batch(con, outcomes, documents, paragraphs, signatures, credits)
     return documents

@@ -134,7 +134,7 @@ FROM best_of_cluster AS m
 JOIN core.paragraphs AS p USING (paragraph_id)
 JOIN LATERAL (
     SELECT source_path, position FROM paragraph_occurrences AS o
-    WHERE o.paragraph_id = m.paragraph_id
+    WHERE o.paragraph_id = m.paragraph_id AND NOT o.is_boilerplate
     ORDER BY o.is_duplicate_of_earlier_document, o.position LIMIT 1
 ) AS o ON true
 ORDER BY m.score DESC, m.paragraph_id

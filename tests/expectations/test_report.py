@@ -97,8 +97,12 @@ def test_a_browser_renders_the_verdict_charts_and_failing_examples(three_runs: P
         assert 'class="axis"' in dom and re.search(rf'class="axis"[^>]*>{axis}</text>', dom), axis
     assert "started (UTC)" in text and re.search(r"Run 3\s+failed\s*, started \d{4}-\d\d-\d\d \d\d:\d\d UTC", text)
     headings = ("Expectations by suite", "Failing expectations", "Articles by language", "Latest runs")
-    for heading in (*headings, "Largest near-duplicate clusters"):
+    for heading in (*headings, "Largest near-duplicate clusters", "Boilerplate by source folder"):
         assert heading in text
+    # Seed 003's teasers: 12 of the 65 + 9 (the copy) paragraphs published; its bullet dates among the lines.
+    assert "Most frequent boilerplate lines" in text
+    assert re.search(r"articles\s*</code>\s*</td>\s*<td>12</td>\s*<td>74</td>\s*<td>16\.2%", dom), dom
+    assert "• 07.11.2025" in text and "teaser" in text
     # Seed 001 quotes its headline again: the member beside the canonical text, what it adds marked.
     assert "<ins>деді</ins>" in dom and "<del>қалдық</del>" in dom
 

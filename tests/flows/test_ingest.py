@@ -138,11 +138,13 @@ def test_a_copy_under_a_new_name_is_all_duplicates_of_the_earlier_document(artic
     [(original_id,)] = query(db, "SELECT document_id FROM articles WHERE source_path = ?", [RUSSIAN_SEED])
     copy = query(
         db,
-        """SELECT is_duplicate_of_earlier_document, kept_document_id, kept_position = position
-           FROM paragraph_occurrences WHERE source_path = 'zz_syndicated_copy.txt'""",
+        """SELECT is_boilerplate, is_duplicate_of_earlier_document, kept_document_id, kept_position = position
+           FROM paragraph_occurrences WHERE source_path = 'zz_syndicated_copy.txt' ORDER BY position""",
     )
-    assert len(copy) == 21
-    assert set(copy) == {(True, original_id, True)}
+    [(copy_id,)] = query(db, "SELECT document_id FROM articles WHERE source_path = 'zz_syndicated_copy.txt'")
+    # The article's 9 paragraphs are copies of the original's; its 12 teaser lines are boilerplate,
+    # no copies, each its own kept occurrence.
+    assert copy == [(False, True, original_id, True)] * 9 + [(True, False, copy_id, True)] * 12
     assert query(
         db, "SELECT count(*) FROM paragraph_occurrences WHERE source_path = ? AND is_duplicate_of_earlier_document",
         [RUSSIAN_SEED],

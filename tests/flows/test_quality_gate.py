@@ -54,7 +54,8 @@ INJECTED_FAULTS: dict[str, tuple[str, dict[str, int]]] = {
         "INSERT INTO core.documents SELECT * REPLACE ('x' || document_id AS document_id) "
         f"FROM core.documents WHERE document_id = {GERMAN}",
         {"one_current_version_per_file": 2, "paragraph_counts_match_occurrences": 1,
-         "loaded_files_match_current_documents": 1, "occurrences_add_up": 1},
+         "loaded_files_match_current_documents": 1, "occurrences_add_up": 1,
+         "article_keeps_a_paragraph": 1},
     ),
     "unique_paragraphs_at_most_raw": (
         f"UPDATE core.documents SET paragraphs_unique = paragraphs_raw + 1 WHERE document_id = {GERMAN}",
@@ -117,6 +118,25 @@ INJECTED_FAULTS: dict[str, tuple[str, dict[str, int]]] = {
         "UPDATE core.document_paragraphs SET is_repeat_in_document = false "
         f"WHERE document_id = {GERMAN} AND position = 6",
         {"article_text_has_no_repeated_paragraph": 1},
+    ),
+    # Every paragraph of the Russian seed taken for a menu: its article would be empty.
+    "article_keeps_a_paragraph": (
+        "UPDATE core.document_paragraphs SET is_boilerplate = true, boilerplate_reason = 'navigation' "
+        f"WHERE document_id = {RUSSIAN}",
+        {"article_keeps_a_paragraph": 1},
+    ),
+    "boilerplate_is_no_copy": (
+        "UPDATE core.document_paragraphs SET is_boilerplate = true "
+        f"WHERE document_id = {GERMAN} AND position = 6",
+        {"boilerplate_is_no_copy": 1},
+    ),
+    # An articles view that forgot the boilerplate: seed 003's twelve teaser lines back in its text.
+    "no_boilerplate_in_article_text": (
+        "CREATE OR REPLACE VIEW articles AS SELECT d.document_id, d.title, "
+        "string_agg(p.text, chr(10) || chr(10) ORDER BY dp.position) AS text "
+        "FROM core.documents AS d JOIN core.document_paragraphs AS dp USING (document_id) "
+        "JOIN core.paragraphs AS p USING (paragraph_id) WHERE d.is_current GROUP BY d.document_id, d.title",
+        {"no_boilerplate_in_article_text": 12},
     ),
     "paragraph_counts_match_occurrences": (
         f"DELETE FROM core.document_paragraphs WHERE document_id = {RUSSIAN} AND position = 3",
@@ -371,7 +391,7 @@ def test_a_clean_run_passes_every_expectation_and_publishes_artifacts(articles: 
     db = tmp_path / "w.duckdb"
     ingest(articles, db)
     results = query(db, "SELECT suite, severity, success FROM quality_results WHERE run_id = 1")
-    assert len(results) == len(critical_names()) + 5  # five warnings
+    assert len(results) == len(critical_names()) + 6  # six warnings
     assert all(success for _, _, success in results)
     suites = {"documents", "paragraphs", "document_paragraphs", "near_clusters", "runs", "history"}
     assert {suite for suite, _, _ in results} == suites
@@ -479,7 +499,7 @@ def test_the_summary_and_the_report_say_what_was_held_back(articles: Path, tmp_p
 
     assert run.returncode == 0, run.stderr
     assert "run 2 completed" in run.stdout
-    assert "30 expectations, 30 passed; 1 file(s) failed them and were held back" in run.stdout
+    assert "34 expectations, 34 passed; 1 file(s) failed them and were held back" in run.stdout
     assert f"held back bad.txt: {HELD_BACK}" in run.stdout
     html = tmp_path / "report.html"
     report = newsflow("report", "--db", str(db), "--html", str(html))

@@ -68,7 +68,7 @@ JOIN staging.document_paragraphs AS sp
 -- Occurrences of the new documents, with their dedup decision; then the changed decisions.
 INSERT INTO core.document_paragraphs (
     document_id, position, paragraph_id, text_variant, is_repeat_in_document, is_duplicate_of_earlier_document,
-    kept_document_id, kept_position, changed_run
+    kept_document_id, kept_position, changed_run, boilerplate_hint, is_boilerplate, boilerplate_reason
 )
 SELECT
     sp.document_id,
@@ -79,10 +79,14 @@ SELECT
     f.is_duplicate_of_earlier_document,
     f.kept_document_id,
     f.kept_position,
-    $run_id
+    $run_id,
+    sp.boilerplate_hint,
+    b.is_boilerplate,
+    b.boilerplate_reason
 FROM staging.document_paragraphs AS sp
 JOIN core.paragraphs AS p USING (paragraph_id)
 JOIN staging.occurrence_flags AS f USING (document_id, position)
+JOIN staging.boilerplate_flags AS b USING (document_id, position)
 WHERE sp.document_id NOT IN (SELECT DISTINCT document_id FROM core.document_paragraphs);
 
 UPDATE core.document_paragraphs AS dp
@@ -97,3 +101,24 @@ WHERE dp.document_id = f.document_id
   AND (dp.is_repeat_in_document <> f.is_repeat_in_document
        OR dp.kept_document_id <> f.kept_document_id
        OR dp.kept_position <> f.kept_position);
+
+-- Boilerplate decisions that changed (a line of the folder became, or stopped being, recurring),
+-- the recounted lines of the folder, and the agencies the new documents credit.
+UPDATE core.document_paragraphs AS dp
+SET is_boilerplate = b.is_boilerplate, boilerplate_reason = b.boilerplate_reason, changed_run = $run_id
+FROM staging.boilerplate_flags AS b
+WHERE dp.document_id = b.document_id
+  AND dp.position = b.position
+  AND (dp.is_boilerplate IS DISTINCT FROM b.is_boilerplate
+       OR dp.boilerplate_reason IS DISTINCT FROM b.boilerplate_reason);
+
+DELETE FROM core.source_lines
+WHERE source_root = $root AND paragraph_id IN (SELECT paragraph_id FROM staging.source_lines);
+
+INSERT INTO core.source_lines
+SELECT $root, paragraph_id, documents FROM staging.source_lines WHERE documents > 0;
+
+INSERT INTO core.document_credits
+SELECT document_id, agency, evidence
+FROM staging.document_credits
+WHERE document_id NOT IN (SELECT DISTINCT document_id FROM core.document_credits);

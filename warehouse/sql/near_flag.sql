@@ -13,6 +13,7 @@ WITH occurrences AS (
     FROM core.document_paragraphs AS dp
     JOIN core.documents AS d ON d.document_id = dp.document_id AND d.is_current
     JOIN near_groups AS g ON g.paragraph_id = dp.paragraph_id
+    WHERE NOT dp.is_boilerplate  -- boilerplate is no copy (warehouse/sql/boilerplate.sql): its near flags stay NULL
 )
 SELECT
     document_id,

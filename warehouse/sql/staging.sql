@@ -39,7 +39,31 @@ CREATE TABLE staging.document_paragraphs (
     position     INTEGER NOT NULL,
     paragraph_id VARCHAR NOT NULL,
     text         VARCHAR NOT NULL,
-    language     VARCHAR NOT NULL
+    language     VARCHAR NOT NULL,
+    boilerplate_hint VARCHAR  -- the rule of tasks/boilerplate.py it matched, if any
+);
+
+-- The agencies each staged document credits (tasks/credits.py).
+CREATE TABLE staging.document_credits (
+    document_id VARCHAR NOT NULL,
+    agency      VARCHAR NOT NULL,
+    evidence    VARCHAR NOT NULL
+);
+
+-- The boilerplate decision of every staged occurrence, and the changed ones of earlier documents
+-- (warehouse/sql/boilerplate.sql).
+CREATE TABLE staging.boilerplate_flags (
+    document_id        VARCHAR NOT NULL,
+    position           INTEGER NOT NULL,
+    paragraph_id       VARCHAR NOT NULL,
+    is_boilerplate     BOOLEAN NOT NULL,
+    boilerplate_reason VARCHAR
+);
+
+-- Recounted lines of the source folder: how many current documents hold each (0: none any more).
+CREATE TABLE staging.source_lines (
+    paragraph_id VARCHAR NOT NULL,
+    documents    INTEGER NOT NULL
 );
 
 -- Dedup decisions that are new or changed (warehouse/sql/dedup.sql).

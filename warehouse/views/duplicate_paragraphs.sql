@@ -1,4 +1,5 @@
 -- Paragraphs that occur more than once among the current documents, and where the kept copy is.
+-- Boilerplate occurrences are not copies, so they are not counted.
 CREATE OR REPLACE VIEW duplicate_paragraphs AS
 SELECT
     dp.paragraph_id,
@@ -10,6 +11,6 @@ SELECT
 FROM core.document_paragraphs AS dp
 JOIN core.documents AS d USING (document_id)
 JOIN core.paragraphs AS p USING (paragraph_id)
-WHERE d.is_current
+WHERE d.is_current AND NOT dp.is_boilerplate
 GROUP BY dp.paragraph_id
 HAVING count(*) > 1;

@@ -17,4 +17,6 @@ JOIN core.document_paragraphs AS dp USING (paragraph_id)
 JOIN core.documents AS d ON d.document_id = dp.document_id AND d.is_current
 JOIN core.paragraphs AS p ON p.paragraph_id = c.paragraph_id
 JOIN core.paragraphs AS k ON k.paragraph_id = c.cluster_id
-GROUP BY c.cluster_id;
+GROUP BY c.cluster_id
+-- A member whose every occurrence is boilerplate leaves its cluster (warehouse/sql/near_flag.sql).
+HAVING count(DISTINCT c.paragraph_id) >= 2;

@@ -1,0 +1,120 @@
+"""Boilerplate rules of the prepare step, on real multilingual text: what is chrome, what is news."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from tasks.boilerplate import hint_boilerplate
+from tasks.segment import segment_documents
+from tests.corpus import RUSSIAN_SEED, SEEDS, SHARED_DATA, read_seed
+
+
+def hints(text: str) -> list[tuple[str, str | None]]:
+    paragraphs, _ = segment_documents(pl.DataFrame({"document_id": ["d"], "text": [text]}))
+    hinted = hint_boilerplate(paragraphs).sort("position")
+    return list(zip(hinted["text"], hinted["boilerplate_hint"], strict=True))
+
+
+def test_the_teaser_block_of_seed_003_is_flagged_and_its_article_is_not() -> None:
+    flagged = hints(read_seed(RUSSIAN_SEED))
+    # Nine paragraphs of the article (headline included), then four teasers of three lines each:
+    # a title, an excerpt cut with "...", a bullet date.
+    assert [hint for _, hint in flagged[:9]] == [None] * 9
+    assert [hint for _, hint in flagged[9:]] == ["teaser"] * 12
+    assert flagged[11][0] == "• 11.11.2025"
+
+
+def test_no_seed_paragraph_but_the_teasers_is_flagged() -> None:
+    for path in sorted(SEEDS.iterdir()):
+        flagged = [text for text, hint in hints(path.read_text(encoding="utf-8")) if hint]
+        assert len(flagged) == (12 if path.name == RUSSIAN_SEED else 0), path.name
+
+
+def test_site_chrome_in_our_languages() -> None:
+    page = "\n".join(
+        [
+            "Startseite",
+            "Главная",
+            "Басты бет",
+            "Datenschutzerklärung",
+            "© 2024 Beispiel Verlag GmbH",
+            "Все права защищены",
+            "Wir verwenden Cookies, um unsere Website für Sie zu verbessern. Mehr erfahren",
+            "Nous utilisons des cookies pour améliorer votre expérience.",
+            "Folgst du schon 20 Minuten auf Whatsapp?",
+            "Подписывайтесь на наш Telegram-канал",
+            "Lesen Sie auch:",
+            "Читайте также",
+            "Kategorie: Politik, Wirtschaft",
+            "71 Kommentare",
+            "Foto: Keystone",
+            "Die Regierung hat am Dienstag ein neues Gesetz über den Schutz von Daten im Netz beschlossen, "
+            "das im Frühjahr in Kraft treten soll.",
+        ]
+    )
+    flagged = hints(page)
+    assert [hint for _, hint in flagged] == [
+        "navigation", "navigation", "navigation", "legal", "legal", "legal", "cookie", "cookie",
+        "share_subscribe", "share_subscribe", "teaser", "teaser", "navigation", "comments", "caption", None,
+    ]  # fmt: skip
+
+
+def test_news_that_mentions_chrome_words_is_news() -> None:
+    news = (
+        "Der Datenschutzbeauftragte kritisiert, dass viele Websites Cookies ohne Einwilligung setzen, "
+        "und fordert strengere Kontrollen durch die Behörden der Länder.\n"
+        "Президент отметил, что все права граждан защищены Конституцией, и призвал суды следить за этим.\n"
+        "1. London\n2. Barcelona\n3. Malaga\n4. Stockholm"
+    )
+    assert [hint for _, hint in hints(news)] == [None] * 6
+
+
+def test_a_menu_is_a_run_of_short_labels_and_a_footer_follows_the_last_body_paragraph() -> None:
+    body = (
+        "Die Gemeinde hat beschlossen, das alte Schulhaus zu renovieren und dort ab dem nächsten Sommer "
+        "eine Bibliothek und einen Jugendtreff einzurichten."
+    )
+    # A headline of three words or fewer right below a menu would join it: this one has four.
+    menu, footer = ["Politik", "Sport", "Kultur", "Wetter"], ["Unsere Partner", "Jobs"]
+    page = "\n".join([*menu, "Altes Schulhaus wird Bibliothek", body, *footer])
+    assert [hint for _, hint in hints(page)] == [
+        "navigation", "navigation", "navigation", "navigation", None, None, "footer", "footer",
+    ]  # fmt: skip
+
+
+def test_a_sign_off_and_speech_after_the_body_are_the_article() -> None:
+    body = (
+        "Les garde-côtes italiens ont annoncé mardi qu'ils effectuaient des plongées sur le site du naufrage, "
+        "pour vérifier une éventuelle pollution, mais rien n'a été trouvé."
+    )
+    assert [hint for _, hint in hints(f"{body}\n(AFP)")] == [None, None]
+    assert [hint for _, hint in hints(f"{body}\n- Біз бұл туралы сөз қозғадық\n- Иә")] == [None, None, None]
+
+
+def test_chinese_sentences_are_not_short_labels() -> None:
+    lines = [
+        "钟南山院士说：武汉肯定能过关",
+        "正是有了英勇的你们，才有这座英雄的城",
+        "数字发现社会",
+        "乡土中国是熟人社会",
+    ]
+    assert [hint for _, hint in hints("\n".join(lines))] == [None] * 4
+
+
+def test_every_document_keeps_its_longest_paragraph() -> None:
+    assert hints("Impressum\nKontakt\nDatenschutz und Cookies") == [
+        ("Impressum", "legal"), ("Kontakt", "legal"), ("Datenschutz und Cookies", None),
+    ]  # fmt: skip
+
+
+def test_the_20min_promo_footer_is_flagged() -> None:
+    folder = SHARED_DATA / "de-fr-news-20min-xd" / "txt"
+    if not folder.exists():
+        import pytest
+
+        pytest.skip(f"{folder} is absent (a fresh clone has no ../shared)")
+    flagged = hints((folder / "20min-de-54524974.txt").read_text(encoding="utf-8"))
+    assert [text[:40] for text, hint in flagged if hint] == [
+        "Folgst du schon 20 Minuten auf Whatsapp?",
+        "Eine Newsübersicht am Morgen und zum Fei",
+    ]
