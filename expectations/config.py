@@ -18,7 +18,12 @@ def data_docs_index(db: Path) -> Path:
 # The history checks: each warehouse counter they watch, and the absolute slack added to the allowed
 # range (so a small warehouse's few articles may move by a few). The duplicate ratio is counted in
 # parts per million; reports show it as a percent.
-HISTORY_SLACK = {"duplicate_ratio_ppm": 20_000, "near_cluster_paragraphs_max": 5, "articles": 2}
+HISTORY_SLACK = {
+    "duplicate_ratio_ppm": 20_000,
+    "near_cluster_paragraphs_max": 5,
+    "articles": 2,
+    "boilerplate_share_ppm": 20_000,  # per source folder: "boilerplate_share_ppm <folder>"
+}
 
 
 @dataclass(frozen=True)

@@ -218,10 +218,11 @@ def history_bounds(con: duckdb.DuckDBPyConnection, run_id: int, config: QualityC
     found: dict[str, list[str]] = {}
     params = {"run_id": run_id, "runs": config.history_runs}
     for counter, value, low, high, runs in con.execute(HISTORY, params).fetchall():
-        metric = next((m for m in HISTORY_SLACK if counter == m or counter.startswith(f"{m}_")), None)
-        if metric is None:
+        # Per-language and per-folder metrics are named `articles_de`, `boilerplate_share_ppm /news`.
+        metric = next((m for m in HISTORY_SLACK if counter == m or counter[len(m) : len(m) + 1] in ("_", " ")), None)
+        if metric is None or not counter.startswith(metric):
             continue
-        name = counter.removeprefix(f"{metric}_") if counter != metric else ""
+        name = counter[len(metric) + 1 :]
         if runs < config.history_min_runs:
             bound = f"not checked: {runs} of the {config.history_min_runs} completed runs it needs"
         else:

@@ -457,7 +457,6 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
                 "boilerplate_share_within_history",
                 "boilerplate_share_ppm",
                 "LIKE 'boilerplate_share_ppm %'",
-                20_000,
                 config,
                 "share of boilerplate occurrences (per million) per source folder against recent runs",
             ),
