@@ -40,6 +40,7 @@ class _Cancellation:
     def __init__(self) -> None:
         self.step = "startup"
         self.signum: int | None = None
+        self.deferred = False
 
     def on_signal(self, signum: int, frame: FrameType | None) -> None:
         if self.signum is not None:
@@ -47,7 +48,8 @@ class _Cancellation:
         self.signum = signum
         # What was running reports its interruption as an error: the run's one line says it better.
         logging.disable(logging.CRITICAL)
-        raise RunCancelled(signum, self.step)
+        if not self.deferred:
+            raise RunCancelled(signum, self.step)
 
 
 _run = _Cancellation()
@@ -66,6 +68,20 @@ def signals_cancel() -> Iterator[None]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Within the block, a signal is remembered and raised when the block ends. For imports: one cut
+    short leaves half-initialized modules behind (asyncio's, for one), and the cleanup that imports
+    them again fails with a NameError instead of recording the cancelled run."""
+    _run.deferred = True
+    try:
+        yield
+    finally:
+        _run.deferred = False
+    if _run.signum is not None:
+        raise RunCancelled(_run.signum, _run.step)
 
 
 def cancellation() -> RunCancelled | None:

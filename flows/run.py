@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from rich.console import Group
 
-from flows.cancel import RunCancelled, cancellation, now_in
+from flows.cancel import RunCancelled, cancellation, now_in, signals_deferred
 from flows.prefect_server import EmbeddedPrefectServer, PrefectServerError, prefect_home
 from flows.settings import Settings
 from warehouse.lock import WriterLock
@@ -79,12 +79,13 @@ def run_newsflow(settings: Settings, *, wait: bool = False, on_wait: Callable[[s
 
 def run_ingest(settings: Settings, server: EmbeddedPrefectServer, skipped: list[str], *, wait: bool = False) -> Group:
     """Run the flow and return the summary to print; `skipped`: the files the selection left out."""
-    from flows.ingest import ingest_flow
-    from flows.summary import summarize_run
-    from flows.task_runner import task_runner
-    from flows.unchanged import unchanged_summary
-    from tasks.validate import import_validation_in_background
-    from warehouse.connection import connect
+    with signals_deferred():  # Prefect's imports take seconds at startup: a signal waits for them
+        from flows.ingest import ingest_flow
+        from flows.summary import summarize_run
+        from flows.task_runner import task_runner
+        from flows.unchanged import unchanged_summary
+        from tasks.validate import import_validation_in_background
+        from warehouse.connection import connect
 
     # One line per batch is progress enough; one per task is noise. A task's failure is the flow's to
     # report, once: as the run's recorded reason, or with its traceback if it is a bug.
