@@ -69,13 +69,13 @@ def find_near_duplicates(con: duckdb.DuckDBPyConnection, run_id: int, config: Ne
         "rejected_numbers": 0,
         "rejected_similarity": 0,
     }
-    near.find_candidates(con, last_key)
+    candidates = near.find_candidates(con, last_key)
     # In chunks, so memory holds a slice of the candidates and a few of texts however many there are;
     # compared on two threads (Polars and NumPy let go of the GIL) while this one reads and writes DuckDB.
     with transaction(con), ThreadPoolExecutor(max_workers=VERIFY_THREADS) as threads:
         pending: deque[Future[pl.DataFrame]] = deque()
-        for chunk in near.candidates(con, SCREEN_CHUNK):
-            settled, to_compare = screen_pairs(chunk, config)
+        for first in range(1, candidates + 1, SCREEN_CHUNK):
+            settled, to_compare = screen_pairs(near.candidate_chunk(con, first, first + SCREEN_CHUNK - 1), config)
             record_verified(con, settled, run_id, counts)
             counts["compared_texts"] += to_compare.height
             to_compare = near.with_texts(con, to_compare)

@@ -64,10 +64,10 @@ ORDER BY p.prefix_key
 # Find: each new paragraph against every paragraph signed before it (old ones, and new ones with a
 # smaller key) where they share a band key, and against every paragraph it is a cut copy of, or that
 # is a cut copy of it (a whole-text key meets a prefix key; `cut_only` when that is all they share).
-# Each pair once; in staging, so that a cursor of its own can stream them while the run writes.
+# Each pair once, numbered for the chunks.
 FIND_CANDIDATES = """
-CREATE OR REPLACE TABLE staging.near_candidates AS
-SELECT low_key, high_key, cut_only
+CREATE OR REPLACE TEMP TABLE near_candidates AS
+SELECT row_number() OVER (ORDER BY low_key, high_key) AS candidate, low_key, high_key, cut_only
 FROM (
     SELECT least(new_key, old_key) AS low_key, greatest(new_key, old_key) AS high_key, bool_and(cut) AS cut_only
     FROM (
@@ -89,9 +89,12 @@ FROM (
     GROUP BY ALL
 )
 """
-# The candidates with what verify screens them by, without their texts; the smaller paragraph_id on
-# the left.
-CANDIDATES = """
+CANDIDATE_COUNT = "SELECT count(*) FROM near_candidates"
+# One chunk of candidates with what verify screens them by, without their texts; the smaller
+# paragraph_id on the left. Chunk by chunk, so the join builds on the chunk and scans the signatures:
+# one pass over all candidates built on the signatures' lists instead, and ran out of NEWSFLOW_MEMORY_LIMIT
+# (1 GB) at 1 GB of articles.
+CANDIDATE_CHUNK = """
 SELECT
     CASE WHEN swap THEN b.paragraph_id ELSE a.paragraph_id END AS left_id,
     CASE WHEN swap THEN a.paragraph_id ELSE b.paragraph_id END AS right_id,
@@ -102,10 +105,11 @@ SELECT
     CASE WHEN swap THEN b.sentence_sketch ELSE a.sentence_sketch END AS left_sketch,
     CASE WHEN swap THEN a.sentence_sketch ELSE b.sentence_sketch END AS right_sketch,
     c.cut_only
-FROM staging.near_candidates AS c
+FROM near_candidates AS c
 JOIN core.near_signatures AS a ON a.signature_key = c.low_key
 JOIN core.near_signatures AS b ON b.signature_key = c.high_key,
 LATERAL (SELECT b.paragraph_id < a.paragraph_id AS swap)
+WHERE c.candidate BETWEEN ? AND ?
 """
 # The texts of the paragraphs of the pairs that screening left to compare: one read per chunk.
 PARAGRAPH_TEXTS = "SELECT paragraph_id AS id, text FROM core.paragraphs WHERE paragraph_id IN (SELECT id FROM wanted)"
@@ -180,16 +184,14 @@ def add_staged_signatures(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
     return last_key
 
 
-def find_candidates(con: duckdb.DuckDBPyConnection, last_key: int) -> None:
-    """The pairs to compare, into staging.near_candidates."""
+def find_candidates(con: duckdb.DuckDBPyConnection, last_key: int) -> int:
+    """Number the pairs to compare (near_candidates); returns how many there are."""
     con.execute(FIND_CANDIDATES, {"last_key": last_key})
+    return con.execute(CANDIDATE_COUNT).fetchone()[0]
 
 
-def candidates(con: duckdb.DuckDBPyConnection, rows: int) -> Iterator[pl.DataFrame]:
-    """The candidates, `rows` at a time, read in one pass on a cursor of their own."""
-    with con.cursor() as reader:
-        for batch in reader.execute(CANDIDATES).fetch_record_batch(rows):
-            yield pl.from_arrow(batch)
+def candidate_chunk(con: duckdb.DuckDBPyConnection, first: int, last: int) -> pl.DataFrame:
+    return con.execute(CANDIDATE_CHUNK, [first, last]).pl()
 
 
 def with_texts(con: duckdb.DuckDBPyConnection, pairs: pl.DataFrame) -> pl.DataFrame:
