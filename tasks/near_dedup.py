@@ -31,9 +31,10 @@ from warehouse import near
 from warehouse.runs import record_counters
 from warehouse.transaction import transaction
 
-# Candidate pairs screened at a time (ids, numbers and sentence sketches in memory: no texts), and of
-# those left, pairs compared on their texts at a time (their texts and shingle sets in memory together).
-SCREEN_CHUNK = 200_000
+# Candidate pairs screened at a time (ids, numbers and sentence sketches: no texts; at 200,000 DuckDB
+# built the join on the signatures and ran out of a 1 GB memory limit at 1 GB of articles), and pairs
+# compared on their texts at a time: the texts are read for that many of the pairs screening left.
+SCREEN_CHUNK = 20_000
 VERIFY_CHUNK = 20_000
 VERIFY_THREADS = 2
 # Paragraphs signed at a time when a warehouse from before m007 (or another config) is signed again.
@@ -74,15 +75,18 @@ def find_near_duplicates(con: duckdb.DuckDBPyConnection, run_id: int, config: Ne
     # compared on two threads (Polars and NumPy let go of the GIL) while this one reads and writes DuckDB.
     with transaction(con), ThreadPoolExecutor(max_workers=VERIFY_THREADS) as threads:
         pending: deque[Future[pl.DataFrame]] = deque()
+        waiting: list[pl.DataFrame] = []  # pairs screening left, until there are VERIFY_CHUNK of them
         for first in range(1, candidates + 1, SCREEN_CHUNK):
             settled, to_compare = screen_pairs(near.candidate_chunk(con, first, first + SCREEN_CHUNK - 1), config)
             record_verified(con, settled, run_id, counts)
+            waiting.append(to_compare)
+            if sum(frame.height for frame in waiting) < VERIFY_CHUNK and first + SCREEN_CHUNK <= candidates:
+                continue
+            to_compare, waiting = pl.concat(waiting), []
             counts["compared_texts"] += to_compare.height
-            to_compare = near.with_texts(con, to_compare)
-            for start in range(0, to_compare.height, VERIFY_CHUNK):
-                pending.append(threads.submit(verify_pairs, to_compare.slice(start, VERIFY_CHUNK), config))
-                if len(pending) > VERIFY_THREADS:
-                    record_verified(con, pending.popleft().result(), run_id, counts)
+            pending.append(threads.submit(verify_pairs, near.with_texts(con, to_compare), config))
+            if len(pending) > VERIFY_THREADS:
+                record_verified(con, pending.popleft().result(), run_id, counts)
         while pending:
             record_verified(con, pending.popleft().result(), run_id, counts)
     with transaction(con):
