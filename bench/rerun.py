@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 
 import duckdb
+from pipeline import STEP_TIMES  # bench/ is on the path when a bench script runs
 
 REPO = Path(__file__).resolve().parent.parent
 NEWSFLOW = Path(sys.executable).with_name("newsflow")
@@ -40,11 +41,6 @@ TARGET_CHANGE_SECONDS = 10.0
 CHANGED_FRACTION = 0.01
 # New and deleted files per round, beside the 1% touched or edited.
 ADDED, DELETED = 5, 5
-STEP_TIMES = """
-SELECT step, value FROM run_steps
-WHERE run_id = (SELECT max(run_id) FROM runs) AND counter = 'milliseconds'
-ORDER BY value DESC
-"""
 RUN_ROW = """
 SELECT run_id, status, files_seen, files_loaded, files_unchanged, files_quarantined, files_deleted,
        paragraphs_read, epoch(finished_at - started_at)
