@@ -290,7 +290,7 @@ def load_candidate(
         progress.update(counts)
         now_in("near_dedup")
         with timed(timings, "near_dedup"):
-            timings.update({("near_dedup", key): n for key, n in near_dedup(con, run_id, limits.near).items()})
+            timings.update(near_dedup(con, run_id, limits.near))
         now_in("index")
         with timed(timings, "index_search"):
             timings["index_search", "paragraphs"] = index_search(con)

@@ -7,14 +7,16 @@
     -> cluster  verified pairs, refusing merges of different facts (tasks/near_cluster.py)
     -> flag     every occurrence of a clustered paragraph: kept, near repeat, near copy (warehouse/)
 
-It runs on the candidate after merge. Only new paragraphs are signed and compared; the clusters are
-then recomputed from every verified pair among the current paragraphs (pairs are few), so a warehouse
-built run by run equals one built at once from the same files.
+It runs on the candidate after merge. Only new paragraphs are signed and compared, and only the parts
+of the graph of verified pairs that the run touched are clustered and flagged again
+(warehouse/sql/near_touched.sql): each part is clustered from its own pairs alone, so a warehouse
+built run by run equals one built at once from the same files. Each stage's counters and time are
+recorded in run_steps under its name (near_find, near_verify, near_cluster, near_flag).
 """
 
 from __future__ import annotations
 
-from collections import deque
+from collections import Counter, deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict
 
@@ -27,6 +29,7 @@ from tasks.near_cluster import cluster_pairs
 from tasks.near_config import NearDupConfig
 from tasks.near_signature import SIGNATURE_VERSION, sign_paragraphs
 from tasks.near_verify import measure_pairs, screen_pairs, verify_pairs
+from tasks.prepare import timed
 from warehouse import near
 from warehouse.runs import record_counters
 from warehouse.transaction import transaction
@@ -55,24 +58,55 @@ def sign_unsigned(con: duckdb.DuckDBPyConnection, config: NearDupConfig) -> int:
     return signed
 
 
-def find_near_duplicates(con: duckdb.DuckDBPyConnection, run_id: int, config: NearDupConfig) -> dict[str, int]:
-    """Run every near-duplicate stage on the warehouse `con` has open; returns the counters."""
-    counts: dict[str, int] = {}
+def find_near_duplicates(
+    con: duckdb.DuckDBPyConnection, run_id: int, config: NearDupConfig
+) -> Counter[tuple[str, str]]:
+    """Run every near-duplicate stage on the warehouse `con` has open; returns each stage's counters
+    and milliseconds, for run_steps."""
+    counts: Counter[tuple[str, str]] = Counter()
+    with timed(counts, "near_find"):
+        with transaction(con):
+            counts["near_find", "index_rebuilt"] = int(near.forget_if_config_changed(con, config_label(config)))
+        # Into staging: one transaction writes one database.
+        counts["near_find", "signed_again"] = sign_unsigned(con, config)
+        with transaction(con):
+            last_key = near.add_staged_signatures(con, run_id)
+        candidates = near.find_candidates(con, last_key)
+    counts["near_find", "candidate_pairs"] = candidates
+    with timed(counts, "near_verify"):
+        verify_candidates(con, candidates, run_id, config, counts)
     with transaction(con):
-        counts["index_rebuilt"] = int(near.forget_if_config_changed(con, config_label(config)))
-    counts["signed_again"] = sign_unsigned(con, config)  # into staging: one transaction writes one database
-    with transaction(con):
-        last_key = near.add_staged_signatures(con, run_id)
-    counts |= {
-        "candidate_pairs": 0,
-        "compared_texts": 0,
-        "near_copy_pairs": 0,
-        "rejected_numbers": 0,
-        "rejected_similarity": 0,
-    }
-    candidates = near.find_candidates(con, last_key)
-    # In chunks, so memory holds a slice of the candidates and a few of texts however many there are;
-    # compared on two threads (Polars and NumPy let go of the GIL) while this one reads and writes DuckDB.
+        with timed(counts, "near_cluster"):
+            touched, pairs, numbers = near.touched_pairs(con, run_id)
+            groups = cluster_pairs(pairs, numbers, config)
+        with timed(counts, "near_flag"):
+            near.flag_clusters(con, groups, run_id)
+            members = near.cluster_members(con)
+            for first in range(0, members.height, VERIFY_CHUNK):
+                measured = measure_pairs(members.slice(first, VERIFY_CHUNK))
+                near.record_similarity(con, measured.select("left_id", "similarity"))
+            # Kept per run for the anomaly check on cluster sizes (expectations/); validation reads it next.
+            record_counters(con, run_id, {("warehouse", "near_cluster_paragraphs_max"): near.largest_cluster(con)})
+    counts["near_cluster", "touched_paragraphs"] = touched
+    counts["near_cluster", "pairs"] = pairs.height
+    counts["near_cluster", "clusters"] = groups["group_id"].n_unique()
+    counts["near_cluster", "clustered_paragraphs"] = groups.height
+    counts["near_flag", "members_measured"] = members.height
+    return counts
+
+
+def verify_candidates(
+    con: duckdb.DuckDBPyConnection,
+    candidates: int,
+    run_id: int,
+    config: NearDupConfig,
+    counts: Counter[tuple[str, str]],
+) -> None:
+    """Screen and verify the numbered candidates (near_candidates), recording the near copies found.
+
+    In chunks, so memory holds a slice of the candidates and a few of texts however many there are;
+    compared on two threads (Polars and NumPy let go of the GIL) while this one reads and writes DuckDB.
+    """
     with transaction(con), ThreadPoolExecutor(max_workers=VERIFY_THREADS) as threads:
         pending: deque[Future[pl.DataFrame]] = deque()
         waiting: list[pl.DataFrame] = []  # pairs screening left, until there are VERIFY_CHUNK of them
@@ -83,39 +117,24 @@ def find_near_duplicates(con: duckdb.DuckDBPyConnection, run_id: int, config: Ne
             if sum(frame.height for frame in waiting) < VERIFY_CHUNK and first + SCREEN_CHUNK <= candidates:
                 continue
             to_compare, waiting = pl.concat(waiting), []
-            counts["compared_texts"] += to_compare.height
+            counts["near_verify", "compared_texts"] += to_compare.height
             pending.append(threads.submit(verify_pairs, near.with_texts(con, to_compare), config))
             if len(pending) > VERIFY_THREADS:
                 record_verified(con, pending.popleft().result(), run_id, counts)
         while pending:
             record_verified(con, pending.popleft().result(), run_id, counts)
-    with transaction(con):
-        pairs, numbers = near.current_pairs(con)
-        groups = cluster_pairs(pairs, numbers, config)
-        near.flag_clusters(con, groups, run_id)
-        members = near.cluster_members(con)
-        for first in range(0, members.height, VERIFY_CHUNK):
-            measured = measure_pairs(members.slice(first, VERIFY_CHUNK))
-            near.record_similarity(con, measured.select("left_id", "similarity"))
-        # Kept per run for the anomaly check on cluster sizes (expectations/); validation reads it next.
-        record_counters(con, run_id, {("warehouse", "near_cluster_paragraphs_max"): near.largest_cluster(con)})
-    counts |= {
-        "clusters": groups["group_id"].n_unique(),
-        "clustered_paragraphs": groups.height,
-        "members_measured": members.height,
-    }
-    return counts
 
 
 def record_verified(
-    con: duckdb.DuckDBPyConnection, verified: pl.DataFrame, run_id: int, counts: dict[str, int]
+    con: duckdb.DuckDBPyConnection, verified: pl.DataFrame, run_id: int, counts: Counter[tuple[str, str]]
 ) -> None:
     copies = verified.filter("is_near_copy")
     near.record_pairs(con, copies.select("left_id", "right_id", "similarity"), run_id)
-    counts["candidate_pairs"] += verified.height
-    counts["near_copy_pairs"] += copies.height
-    counts["rejected_numbers"] += verified.filter(~pl.col("numbers_agree")).height
-    counts["rejected_similarity"] += verified.filter(pl.col("numbers_agree") & ~pl.col("is_near_copy")).height
+    counts["near_verify", "near_copy_pairs"] += copies.height
+    counts["near_verify", "rejected_numbers"] += verified.filter(~pl.col("numbers_agree")).height
+    counts["near_verify", "rejected_similarity"] += verified.filter(
+        pl.col("numbers_agree") & ~pl.col("is_near_copy")
+    ).height
 
 
 near_dedup = task(name="near_dedup", cache_policy=NO_CACHE)(find_near_duplicates)

@@ -114,23 +114,31 @@ WHERE c.candidate BETWEEN ? AND ?
 # The texts of the paragraphs of the pairs that screening left to compare: one read per chunk.
 PARAGRAPH_TEXTS = "SELECT paragraph_id AS id, text FROM core.paragraphs WHERE paragraph_id IN (SELECT id FROM wanted)"
 RECORD_PAIRS = "INSERT INTO core.near_pairs SELECT left_id, right_id, similarity, ? FROM verified_pairs"
-# Cluster: the verified pairs among the paragraphs of the current documents, with their numbers.
-CURRENT_PAIRS = """
-CREATE OR REPLACE TEMP TABLE current_pairs AS
-WITH current_paragraphs AS (
-    SELECT DISTINCT dp.paragraph_id
-    FROM core.document_paragraphs AS dp
-    JOIN core.documents AS d ON d.document_id = dp.document_id AND d.is_current
+# Grow the touched parts (warehouse/sql/near_touched.sql) by the current pairs of the last paragraphs
+# added, until no pair leads out of them; each step answers how many it added.
+GROW_TOUCHED = (
+    """
+    CREATE OR REPLACE TEMP TABLE near_frontier AS
+    SELECT DISTINCT other AS paragraph_id
+    FROM (
+        SELECT p.right_id AS other FROM current_pairs AS p JOIN near_frontier AS f ON p.left_id = f.paragraph_id
+        UNION ALL
+        SELECT p.left_id FROM current_pairs AS p JOIN near_frontier AS f ON p.right_id = f.paragraph_id
+    )
+    WHERE other NOT IN (SELECT paragraph_id FROM near_touched)
+    """,
+    "INSERT INTO near_touched SELECT paragraph_id FROM near_frontier",
 )
-SELECT left_id, right_id, similarity
-FROM core.near_pairs
-WHERE left_id IN (SELECT paragraph_id FROM current_paragraphs)
-  AND right_id IN (SELECT paragraph_id FROM current_paragraphs)
+TOUCHED_COUNT = "SELECT count(*) FROM near_touched"
+# Cluster: the current pairs of the touched parts, and their paragraphs' words and numbers.
+TOUCHED_PAIRS = """
+SELECT left_id, right_id, similarity FROM current_pairs
+WHERE left_id IN (SELECT paragraph_id FROM near_touched)
 """
-PAIRS = "SELECT left_id, right_id, similarity FROM current_pairs"
 PAIRED_NUMBERS = """
 SELECT paragraph_id, words, numbers FROM core.near_signatures
-WHERE paragraph_id IN (SELECT left_id FROM current_pairs UNION SELECT right_id FROM current_pairs)
+WHERE paragraph_id IN (SELECT paragraph_id FROM near_touched)
+  AND paragraph_id IN (SELECT left_id FROM current_pairs UNION ALL SELECT right_id FROM current_pairs)
 """
 # Each clustered paragraph not yet measured against its cluster's canonical paragraph, with both texts.
 MEMBERS = """
@@ -209,10 +217,17 @@ def record_pairs(con: duckdb.DuckDBPyConnection, pairs: pl.DataFrame, run_id: in
         con.execute(RECORD_PAIRS, [run_id])
 
 
-def current_pairs(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The verified pairs among current paragraphs, and those paragraphs' words and numbers."""
-    con.execute(CURRENT_PAIRS)
-    return con.execute(PAIRS).pl(), con.execute(PAIRED_NUMBERS).pl()
+def touched_pairs(con: duckdb.DuckDBPyConnection, run_id: int) -> tuple[int, pl.DataFrame, pl.DataFrame]:
+    """The paragraphs of the parts of the pair graph this run touched (near_touched) and how many there
+    are, those parts' current pairs, and their paired paragraphs' words and numbers."""
+    run_script(con, "near_touched", run_id=run_id)
+    grow, add = GROW_TOUCHED
+    while True:
+        con.execute(grow)
+        if not con.execute(add).fetchone()[0]:
+            break
+    touched = con.execute(TOUCHED_COUNT).fetchone()[0]
+    return touched, con.execute(TOUCHED_PAIRS).pl(), con.execute(PAIRED_NUMBERS).pl()
 
 
 def flag_clusters(con: duckdb.DuckDBPyConnection, groups: pl.DataFrame, run_id: int) -> None:

@@ -99,20 +99,35 @@ def test_runs_over_edits_deletions_and_additions_equal_a_fresh_build(tmp_path: P
     for path in originals[80:]:
         shutil.copyfile(path, folder / path.name)
     ingest(folder, db)
-    (folder / f"copy-{originals[0].name}").unlink()  # the kept copy of a cluster's member goes
+    # The copy with the most near copies of its original goes: those originals' clusters break up.
+    (gone, near_copies) = query(
+        db,
+        """
+        SELECT o.source_path, count(*) AS n
+        FROM paragraph_occurrences AS o
+        JOIN near_duplicate_clusters AS c ON c.cluster_id = o.near_duplicate_cluster_id AND c.paragraphs > 1
+        WHERE o.source_path LIKE 'copy-%'
+        GROUP BY ALL ORDER BY n DESC, o.source_path LIMIT 1
+        """,
+    )[0]
+    assert near_copies > 0
+    (folder / gone).unlink()
+    shutil.copyfile(originals[30], folder / originals[30].name)  # a deleted article comes back, pairs and all
     ingest(folder, db)
-    # Members keep the similarity measured in earlier runs: only those new to their canonical one are measured.
+    # Members keep the similarity measured in earlier runs: only those new to their canonical one are
+    # measured; and only the parts of the pair graph the run touched are clustered again.
     last_run = "SELECT value FROM run_steps WHERE counter = ? AND run_id = (SELECT max(run_id) FROM runs)"
-    measured, clustered = (query(db, last_run, [name])[0][0] for name in ("members_measured", "clustered_paragraphs"))
+    measured, touched = (query(db, last_run, [name])[0][0] for name in ("members_measured", "touched_paragraphs"))
+    clustered = query(db, "SELECT count(*) FROM core.near_clusters")[0][0]
     assert measured < clustered / 4
+    assert 0 < touched < clustered / 2
 
     fresh = tmp_path / "fresh.duckdb"
     ingest(folder, fresh)
     incremental = query(db, NEAR_OCCURRENCES)
     assert incremental == query(fresh, NEAR_OCCURRENCES)
-    assert query(db, "SELECT * FROM near_duplicate_clusters ORDER BY 1") == query(
-        fresh, "SELECT * FROM near_duplicate_clusters ORDER BY 1"
-    )
+    for table in ("near_duplicate_clusters", "core.near_clusters"):  # no stale row left behind either
+        assert query(db, f"SELECT * FROM {table} ORDER BY ALL") == query(fresh, f"SELECT * FROM {table} ORDER BY ALL")
     # The copies were found: the edited paragraphs share a cluster with their original's paragraph
     # (paragraphs under 8 words match only exactly: a cut that leaves fewer is a paragraph of its own).
     (clustered, copies) = query(

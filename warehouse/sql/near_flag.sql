@@ -1,5 +1,7 @@
 -- Flag: the near-duplicate decision of every occurrence of a clustered paragraph (tasks/near_dedup.py).
--- Reads `near_groups` (paragraph_id, group_id): the current paragraphs in clusters of two or more.
+-- Reads `near_groups` (paragraph_id, group_id): the current paragraphs in clusters of two or more among
+-- `near_touched`, the paragraphs whose clusters this run worked out again (near_touched.sql); the
+-- clusters and flags of every other paragraph stay as they are.
 -- Parameters: $run_id, which marks the occurrences whose decision it changes (changed_run, m012).
 --
 -- The keep rule is the exact one (warehouse/sql/dedup.sql), over all occurrences of all members of a
@@ -33,9 +35,11 @@ WINDOW keep_order AS (
 -- change under an id), so a run measures only the members that are new to their canonical one;
 -- the canonical member is 1.0; the rest stay NULL until tasks/near_dedup.py measures them.
 CREATE OR REPLACE TEMP TABLE near_measured AS
-SELECT paragraph_id, cluster_id, similarity FROM core.near_clusters WHERE similarity IS NOT NULL;
+SELECT paragraph_id, cluster_id, similarity
+FROM core.near_clusters
+WHERE similarity IS NOT NULL AND paragraph_id IN (SELECT paragraph_id FROM near_touched);
 
-DELETE FROM core.near_clusters;
+DELETE FROM core.near_clusters WHERE paragraph_id IN (SELECT paragraph_id FROM near_touched);
 
 INSERT INTO core.near_clusters
 SELECT DISTINCT d.paragraph_id, d.cluster_id,
@@ -48,6 +52,7 @@ UPDATE core.document_paragraphs AS dp
 SET is_near_repeat_in_document = NULL, is_near_duplicate_of_earlier_document = NULL,
     near_kept_document_id = NULL, near_kept_position = NULL, changed_run = $run_id
 WHERE dp.near_kept_document_id IS NOT NULL
+  AND dp.paragraph_id IN (SELECT paragraph_id FROM near_touched)
   AND NOT EXISTS (
       SELECT 1 FROM near_decided AS n WHERE n.document_id = dp.document_id AND n.position = dp.position
   );
