@@ -90,26 +90,17 @@ FROM (
 )
 """
 CANDIDATE_COUNT = "SELECT count(*) FROM near_candidates"
-# One chunk of candidates with what verify screens them by, without their texts; the smaller
-# paragraph_id on the left. Chunk by chunk, so the join builds on the chunk and scans the signatures:
-# one pass over all candidates built on the signatures' lists instead, and ran out of NEWSFLOW_MEMORY_LIMIT
+# One chunk of candidates, then the signatures of their paragraphs, what verify screens them by
+# without their texts (tasks/near_dedup.py pairs them up). The keys come in as a registered frame of
+# known size, so the signatures are scanned once per chunk against a small hash table of keys: joining
+# the candidates to the signatures in SQL, DuckDB built its hash tables on the signatures' lists
+# instead (it cannot see how few candidates a chunk holds) and ran out of NEWSFLOW_MEMORY_LIMIT
 # (1 GB) at 1 GB of articles.
-CANDIDATE_CHUNK = """
-SELECT
-    CASE WHEN swap THEN b.paragraph_id ELSE a.paragraph_id END AS left_id,
-    CASE WHEN swap THEN a.paragraph_id ELSE b.paragraph_id END AS right_id,
-    CASE WHEN swap THEN b.numbers ELSE a.numbers END AS left_numbers,
-    CASE WHEN swap THEN a.numbers ELSE b.numbers END AS right_numbers,
-    CASE WHEN swap THEN b.chars ELSE a.chars END AS left_chars,
-    CASE WHEN swap THEN a.chars ELSE b.chars END AS right_chars,
-    CASE WHEN swap THEN b.sentence_sketch ELSE a.sentence_sketch END AS left_sketch,
-    CASE WHEN swap THEN a.sentence_sketch ELSE b.sentence_sketch END AS right_sketch,
-    c.cut_only
-FROM near_candidates AS c
-JOIN core.near_signatures AS a ON a.signature_key = c.low_key
-JOIN core.near_signatures AS b ON b.signature_key = c.high_key,
-LATERAL (SELECT b.paragraph_id < a.paragraph_id AS swap)
-WHERE c.candidate BETWEEN ? AND ?
+CHUNK_CANDIDATES = "SELECT low_key, high_key, cut_only FROM near_candidates WHERE candidate BETWEEN ? AND ?"
+CHUNK_SIGNATURES = """
+SELECT signature_key, paragraph_id, numbers, chars, sentence_sketch
+FROM core.near_signatures
+WHERE signature_key IN (SELECT signature_key FROM chunk_keys)
 """
 # The texts of the paragraphs of the pairs that screening left to compare: one read per chunk.
 PARAGRAPH_TEXTS = "SELECT paragraph_id AS id, text FROM core.paragraphs WHERE paragraph_id IN (SELECT id FROM wanted)"
@@ -199,7 +190,25 @@ def find_candidates(con: duckdb.DuckDBPyConnection, last_key: int) -> int:
 
 
 def candidate_chunk(con: duckdb.DuckDBPyConnection, first: int, last: int) -> pl.DataFrame:
-    return con.execute(CANDIDATE_CHUNK, [first, last]).pl()
+    """Candidates `first` to `last` with each side's id, numbers, chars and sentence sketch
+    (left_id, left_numbers, ..., right_sketch, cut_only), the smaller paragraph_id on the left."""
+    pairs = con.execute(CHUNK_CANDIDATES, [first, last]).pl()
+    keys = pl.concat([pairs["low_key"], pairs["high_key"]]).unique().to_frame("signature_key")
+    with registered(con, chunk_keys=keys):
+        signatures = con.execute(CHUNK_SIGNATURES).pl()
+    sides = {"paragraph_id": "id", "numbers": "numbers", "chars": "chars", "sentence_sketch": "sketch"}
+    joined = pairs.join(
+        signatures.rename(lambda column: f"low_{column}"), left_on="low_key", right_on="low_signature_key"
+    ).join(signatures.rename(lambda column: f"high_{column}"), left_on="high_key", right_on="high_signature_key")
+    swap = pl.col("high_paragraph_id") < pl.col("low_paragraph_id")
+    return joined.select(
+        *(
+            pl.when(swap).then(pl.col(f"{one}_{column}")).otherwise(pl.col(f"{other}_{column}")).alias(f"{side}_{name}")
+            for column, name in sides.items()
+            for side, one, other in (("left", "high", "low"), ("right", "low", "high"))
+        ),
+        "cut_only",
+    )
 
 
 def with_texts(con: duckdb.DuckDBPyConnection, pairs: pl.DataFrame) -> pl.DataFrame:
