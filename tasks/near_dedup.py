@@ -34,9 +34,9 @@ from warehouse import near
 from warehouse.runs import record_counters
 from warehouse.transaction import transaction
 
-# Candidate pairs screened at a time (ids, numbers and sentence sketches: no texts; at 200,000 DuckDB
-# built the join on the signatures and ran out of a 1 GB memory limit at 1 GB of articles), and pairs
-# compared on their texts at a time: the texts are read for that many of the pairs screening left.
+# Candidate pairs screened at a time (ids, numbers and sentence sketches, no texts: about 40 MB of
+# Polars frames; each chunk scans the signatures once, warehouse/near.py), and pairs compared on their
+# texts at a time: the texts are read for that many of the pairs screening left.
 SCREEN_CHUNK = 200_000
 VERIFY_CHUNK = 20_000
 VERIFY_THREADS = 2
