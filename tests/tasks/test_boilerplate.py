@@ -64,9 +64,10 @@ def test_news_that_mentions_chrome_words_is_news() -> None:
         "Der Datenschutzbeauftragte kritisiert, dass viele Websites Cookies ohne Einwilligung setzen, "
         "und fordert strengere Kontrollen durch die Behörden der Länder.\n"
         "Президент отметил, что все права граждан защищены Конституцией, и призвал суды следить за этим.\n"
+        "Copyrightbeschwerden gegen Videomacher nehmen zu.\n"
         "1. London\n2. Barcelona\n3. Malaga\n4. Stockholm"
     )
-    assert [hint for _, hint in hints(news)] == [None] * 6
+    assert [hint for _, hint in hints(news)] == [None] * 7
 
 
 def test_a_menu_is_a_run_of_short_labels_and_a_footer_follows_the_last_body_paragraph() -> None:
@@ -118,3 +119,114 @@ def test_the_20min_promo_footer_is_flagged() -> None:
         "Folgst du schon 20 Minuten auf Whatsapp?",
         "Eine Newsübersicht am Morgen und zum Fei",
     ]
+
+
+BODY_DE = (
+    "Die Gemeinde hat beschlossen, das alte Schulhaus zu renovieren und dort ab dem nächsten Sommer "
+    "eine Bibliothek und einen Jugendtreff einzurichten, wie der Bürgermeister am Montag mitteilte."
+)
+BODY_DE_2 = (
+    "Die Kosten von rund zwei Millionen Franken teilen sich der Kanton und die Gemeinde, die dafür "
+    "keine neuen Schulden aufnehmen muss, sagte die Finanzvorsteherin nach der Sitzung des Rates."
+)
+
+
+def test_calls_to_action_in_the_imperative_or_to_the_reader() -> None:
+    chrome = [
+        "Melde dich jetzt an und diskutiere mit!",
+        "Subscribe now to our weekend edition for the full story.",
+        "Bleiben Sie auf dem Laufenden: der Newsletter am Morgen",
+        "Folge mir auf Instagram",
+        "Подпишитесь на рассылку",
+        "Пікір қалдырыңыз",
+        "Anzeige",
+    ]
+    # Reports of what others did, with the same words: news.
+    news = [
+        "Оқырмандар мақалаға жүзден астам пікір қалдырыпты.",
+        "Жарнамасына сенген тұрғындар ақшасынан айырылды.",
+        "Фонд собрал пожертвования на сумму 5 млн рублей.",
+        "Die Stiftung sammelte Spenden für die Opfer und registrierte 300 Helfer.",
+        "Anzeigen gegen Unbekannt: Polizei ermittelt",
+        "Wie gefällt Ihnen die neue Version?",  # an interviewer's question
+    ]
+    flagged = hints("\n".join([BODY_DE, *chrome, *news]))
+    assert [hint for _, hint in flagged[1:]] == ["call_to_action"] * len(chrome) + [None] * len(news)
+
+
+def test_picture_credits_are_captions_and_a_sign_off_is_not() -> None:
+    captions = [
+        "Stau auf der A1 © Max Muster / Bildagentur",
+        "El alcalde durante la inauguración del puente (REUTERS/Juan Pérez)",
+        "Photo by Jane Roe on Unsplash",
+        "Die Siegerin im Ziel. © AFP / ERIKA MUSTER",
+    ]
+    news = [
+        "(dpa/jar)",
+        "Die Agentur Reuters berichtete unter Berufung auf Diplomaten von neuen Gesprächen.",
+        "Das Foto wurde von der Polizei veröffentlicht.",
+    ]
+    flagged = hints("\n".join([BODY_DE, *captions, BODY_DE_2, *news]))
+    assert [hint for _, hint in flagged] == [None, *["caption"] * len(captions), None, *[None] * len(news)]
+
+
+def test_the_related_stories_section_ends_where_the_article_goes_on() -> None:
+    page = [
+        BODY_DE,
+        "Ähnliche Beiträge",
+        "Neues Hallenbad in Wil eröffnet",
+        "Welche Katze passt zu mir?",
+        BODY_DE_2,
+        BODY_DE,
+        "Der Zeitplan",  # the article's subheading, below its next two paragraphs
+        BODY_DE_2,
+    ]
+    assert [hint for _, hint in hints("\n".join(page))] == [None, "teaser", "teaser", "teaser", None, None, None, None]
+
+
+def test_the_comments_section_below_the_article() -> None:
+    page = [BODY_DE, BODY_DE_2, "Kommentare", "Anna Muster", "19. Juni 2019 / 17:29", "Super Idee!", "Antworten"]
+    assert [hint for _, hint in hints("\n".join(page))] == [None, None, *["comments"] * 5]
+
+
+def test_share_bars_breadcrumbs_and_page_labels() -> None:
+    chrome = [
+        ("Teilen Twittern Email", "share_subscribe"),
+        ("Zum Rezept Drucken Pinnen", "share_subscribe"),
+        ("Startseite>Panorama>Welt>Sturm über Norddeutschland", "navigation"),
+        ("Publiziert: 03.04.2020, 12:35", "navigation"),
+        ("Вы здесь:", "navigation"),
+        ("Weitere Beiträge zu diesem Artikel", "teaser"),
+        ("Auch lesen: Diese fünf Gärten lohnen einen Besuch im Herbst", "teaser"),
+        ("Другие новости", "teaser"),
+        ("Read more: New bridge opens after years of delay", "teaser"),
+        ("Über den Autor", "author"),
+    ]
+    news = [
+        "Teilen statt besitzen: Die Stadt fördert Leihläden",
+        "Temperaturen > 30 Grad erwartet",
+        "Thema des Abends war die Wahl.",
+        "Thema: die Zukunft der Arbeit.",  # a line of an interview, not a label
+        "Weitere Details nannte die Polizei nicht.",
+        "Mehr Nachrichten als je zuvor erreichten die Redaktion.",
+        "Anna Beispiel ist eine Reporterin des Tagesblatts, die seit einem Jahr in Haft sitzt.",
+    ]
+    page = [BODY_DE]
+    for line in [line for line, _ in chrome] + news:
+        # One at a time between paragraphs: no run, no footer, and a section a heading opens ends at once.
+        page += [line, BODY_DE_2, BODY_DE]
+    flagged = dict(hints("\n".join(page)))
+    assert {line: flagged[line] for line, _ in chrome} == dict(chrome)
+    assert {line: flagged[line] for line in news} == dict.fromkeys(news)
+
+
+def test_a_list_with_figures_is_a_recipe_not_a_menu() -> None:
+    recipe = ["200 g Mehl", "Zucker", "3 Eier", "1 TL Salz", "Butter"]
+    menu = ["Politik", "Sport", "Kultur", "Wetter"]
+    flagged = hints("\n".join([*menu, BODY_DE, *recipe, BODY_DE_2]))
+    assert [hint for _, hint in flagged] == ["navigation"] * 4 + [None] * (len(recipe) + 2)
+
+
+def test_code_below_the_article_is_no_footer() -> None:
+    code = ["#!/bin/bash", "filename=$1", "for line in `cat $filename`", "done"]
+    assert [hint for _, hint in hints("\n".join([BODY_DE, *code]))] == [None] * 5
