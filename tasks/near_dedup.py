@@ -112,7 +112,7 @@ def verify_candidates(
         waiting: list[pl.DataFrame] = []  # pairs screening left, until there are VERIFY_CHUNK of them
         for first in range(1, candidates + 1, SCREEN_CHUNK):
             settled, to_compare = screen_pairs(near.candidate_chunk(con, first, first + SCREEN_CHUNK - 1), config)
-            record_verified(con, settled, run_id, counts)
+            record_verified(con, settled, run_id, counts, measured=False)
             waiting.append(to_compare)
             if sum(frame.height for frame in waiting) < VERIFY_CHUNK and first + SCREEN_CHUNK <= candidates:
                 continue
@@ -120,16 +120,21 @@ def verify_candidates(
             counts["near_verify", "compared_texts"] += to_compare.height
             pending.append(threads.submit(verify_pairs, near.with_texts(con, to_compare), config))
             if len(pending) > VERIFY_THREADS:
-                record_verified(con, pending.popleft().result(), run_id, counts)
+                record_verified(con, pending.popleft().result(), run_id, counts, measured=True)
         while pending:
-            record_verified(con, pending.popleft().result(), run_id, counts)
+            record_verified(con, pending.popleft().result(), run_id, counts, measured=True)
 
 
 def record_verified(
-    con: duckdb.DuckDBPyConnection, verified: pl.DataFrame, run_id: int, counts: Counter[tuple[str, str]]
+    con: duckdb.DuckDBPyConnection,
+    verified: pl.DataFrame,
+    run_id: int,
+    counts: Counter[tuple[str, str]],
+    *,
+    measured: bool,
 ) -> None:
     copies = verified.filter("is_near_copy")
-    near.record_pairs(con, copies.select("left_id", "right_id", "similarity"), run_id)
+    near.record_pairs(con, copies.select("left_id", "right_id", "similarity"), run_id, measured)
     counts["near_verify", "near_copy_pairs"] += copies.height
     counts["near_verify", "rejected_numbers"] += verified.filter(~pl.col("numbers_agree")).height
     counts["near_verify", "rejected_similarity"] += verified.filter(

@@ -104,7 +104,10 @@ WHERE signature_key IN (SELECT signature_key FROM chunk_keys)
 """
 # The texts of the paragraphs of the pairs that screening left to compare: one read per chunk.
 PARAGRAPH_TEXTS = "SELECT paragraph_id AS id, text FROM core.paragraphs WHERE paragraph_id IN (SELECT id FROM wanted)"
-RECORD_PAIRS = "INSERT INTO core.near_pairs SELECT left_id, right_id, similarity, ? FROM verified_pairs"
+RECORD_PAIRS = """
+INSERT INTO core.near_pairs (left_id, right_id, similarity, found_run, shingles_measured)
+SELECT left_id, right_id, similarity, $run_id, $measured FROM verified_pairs
+"""
 # Grow the touched parts (warehouse/sql/near_touched.sql) by the current pairs of the last paragraphs
 # added, until no pair leads out of them; each step answers how many it added.
 GROW_TOUCHED = (
@@ -130,6 +133,14 @@ PAIRED_NUMBERS = """
 SELECT paragraph_id, words, numbers FROM core.near_signatures
 WHERE paragraph_id IN (SELECT paragraph_id FROM near_touched)
   AND paragraph_id IN (SELECT left_id FROM current_pairs UNION ALL SELECT right_id FROM current_pairs)
+"""
+# A clustered paragraph verified on its texts against its cluster's canonical paragraph takes that
+# pair's similarity (m015); the rest (paired through other members, or cut copies) are measured.
+SIMILARITY_OF_PAIRS = """
+UPDATE core.near_clusters AS c SET similarity = p.similarity
+FROM core.near_pairs AS p
+WHERE c.similarity IS NULL AND p.shingles_measured
+  AND p.left_id = least(c.paragraph_id, c.cluster_id) AND p.right_id = greatest(c.paragraph_id, c.cluster_id)
 """
 # Each clustered paragraph not yet measured against its cluster's canonical paragraph, with both texts.
 MEMBERS = """
@@ -221,9 +232,10 @@ def with_texts(con: duckdb.DuckDBPyConnection, pairs: pl.DataFrame) -> pl.DataFr
     )
 
 
-def record_pairs(con: duckdb.DuckDBPyConnection, pairs: pl.DataFrame, run_id: int) -> None:
+def record_pairs(con: duckdb.DuckDBPyConnection, pairs: pl.DataFrame, run_id: int, measured: bool) -> None:
+    """Keep the near copies (left_id, right_id, similarity); `measured`: compared on their shingles."""
     with registered(con, verified_pairs=pairs):
-        con.execute(RECORD_PAIRS, [run_id])
+        con.execute(RECORD_PAIRS, {"run_id": run_id, "measured": measured})
 
 
 def touched_pairs(con: duckdb.DuckDBPyConnection, run_id: int) -> tuple[int, pl.DataFrame, pl.DataFrame]:
@@ -246,6 +258,8 @@ def flag_clusters(con: duckdb.DuckDBPyConnection, groups: pl.DataFrame, run_id: 
 
 
 def cluster_members(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The members whose similarity to their canonical paragraph is still to be measured, with texts."""
+    con.execute(SIMILARITY_OF_PAIRS)
     return con.execute(MEMBERS).pl()
 
 

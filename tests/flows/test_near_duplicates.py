@@ -8,6 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from flows.ingest import ingest_flow
@@ -15,6 +16,7 @@ from flows.settings import DEFAULT_LANGUAGES
 from tasks.fingerprint import NORMALIZATION_VERSION
 from tasks.near_config import NearDupConfig
 from tasks.near_dedup import config_label
+from tasks.near_verify import measure_pairs
 from tests.corpus import RUSSIAN_SEED, SHARED_DATA, read_seed
 from tests.flows.helpers import TEST_BATCH_FILES, ingest, query
 from warehouse.connection import connect
@@ -128,6 +130,24 @@ def test_runs_over_edits_deletions_and_additions_equal_a_fresh_build(tmp_path: P
     assert incremental == query(fresh, NEAR_OCCURRENCES)
     for table in ("near_duplicate_clusters", "core.near_clusters"):  # no stale row left behind either
         assert query(db, f"SELECT * FROM {table} ORDER BY ALL") == query(fresh, f"SELECT * FROM {table} ORDER BY ALL")
+    # Every similarity, carried from a verified pair or an earlier run or measured now, is the Jaccard
+    # similarity of the member and its canonical paragraph.
+    members = pl.DataFrame(
+        query(
+            db,
+            """
+            SELECT c.paragraph_id, c.cluster_id, p.text, k.text, c.similarity
+            FROM core.near_clusters AS c
+            JOIN core.paragraphs AS p USING (paragraph_id) JOIN core.paragraphs AS k ON k.paragraph_id = c.cluster_id
+            """,
+        ),
+        schema=["left_id", "right_id", "left_text", "right_text", "stored"],
+        orient="row",
+    )
+    assert members.height > 50
+    checked = measure_pairs(members)  # the pairs with their similarity, in an order of its own
+    assert checked.height == members.height
+    assert checked["similarity"].to_list() == checked["stored"].to_list()
     # The copies were found: the edited paragraphs share a cluster with their original's paragraph
     # (paragraphs under 8 words match only exactly: a cut that leaves fewer is a paragraph of its own).
     (clustered, copies) = query(
