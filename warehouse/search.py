@@ -1,11 +1,12 @@
 """Full-text search over the current paragraphs: BM25-ranked, stemmed per language, offline.
 
-The index is ours and grows with each run: a paragraph is tokenized once, by the first run that
+The index is ours and grows with each run: a paragraph is indexed once, by the first run that
 finds it not indexed (paragraphs are immutable by id), into `search.terms` (term, paragraph, count) and
-`search.paragraph_terms` (its language and number of terms). DuckDB's fts extension indexes a
-whole table at once and cannot add to an index, so it rebuilt every language's index on every run
-that changed anything: 103 s of a 1 GB run, and nearly all of a run after 1% of the files changed
-(bench/README.md).
+`search.paragraph_terms` (its language and number of terms). The run's batches tokenize their paragraphs in
+prepare, in parallel (tasks/search_terms.py), so the single writer only keys and inserts ready rows.
+DuckDB's fts extension indexes a whole table at once and cannot add to an index, so it rebuilt every
+language's index on every run that changed anything: 103 s of a 1 GB run, and nearly all of a run after
+1% of the files changed (bench/README.md).
 
 Tokens are runs of letters and digits in any script, lower-cased, accents kept; each language's
 tokens are stemmed with its Snowball stemmer (PyStemmer, the C library DuckDB's fts uses too).
