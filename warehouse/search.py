@@ -20,8 +20,8 @@ only the results leave out.
 
 from __future__ import annotations
 
-import functools
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -193,10 +193,17 @@ class SearchError(ValueError):
     """The search cannot run as asked."""
 
 
-@functools.cache
+# PyStemmer's stemmers keep state (a cache) and "must not be called concurrently": prepare's threads stem side by
+# side, so each thread has its own.
+_THREAD_STEMMERS = threading.local()
+
+
 def stemmer(language: str) -> Stemmer.Stemmer | None:
-    algorithm = SNOWBALL_STEMMERS.get(language)
-    return Stemmer.Stemmer(algorithm) if algorithm else None
+    mine = _THREAD_STEMMERS.__dict__.setdefault("by_language", {})
+    if language not in mine:
+        algorithm = SNOWBALL_STEMMERS.get(language)
+        mine[language] = Stemmer.Stemmer(algorithm) if algorithm else None
+    return mine[language]
 
 
 def stem(language: str, tokens: list[str]) -> list[str]:
