@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import duckdb
@@ -90,9 +90,14 @@ FROM unindexed AS u
 LEFT JOIN staged AS s USING (paragraph_id)
 ORDER BY paragraph_key
 """
-STAGED_RANGE = "SELECT min(paragraph_key), max(paragraph_key) FROM not_indexed WHERE variant IS NOT NULL"
-UNSTAGED_RANGE = "SELECT min(paragraph_key), max(paragraph_key) FROM not_indexed WHERE variant IS NULL"
-VARIANT_RANGE = "SELECT min(variant), max(variant) FROM not_indexed WHERE paragraph_key BETWEEN $first AND $last"
+# Slices of at most CHUNK_PARAGRAPHS keys, staged or not; a staged slice's variants lie between low and high.
+SLICES = """
+SELECT variant IS NOT NULL AS staged, min(paragraph_key) AS first, max(paragraph_key) AS last,
+       min(variant) AS low, max(variant) AS high
+FROM not_indexed
+GROUP BY variant IS NOT NULL, paragraph_key // $size
+ORDER BY first
+"""
 INSERT_STAGED_TERMS = """
 INSERT INTO search.terms
 SELECT t.term, n.paragraph_key, t.tf
@@ -253,32 +258,21 @@ def index_new_paragraphs(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     were tokenized here (`paragraphs_tokenized_here`)."""
     con.execute(NOT_INDEXED)
     counts = {"paragraphs": 0, "paragraphs_tokenized_here": 0}
-    for first, last in slices(con, STAGED_RANGE):
-        low, high = con.execute(VARIANT_RANGE, {"first": first, "last": last}).fetchone()
-        bounds = {"first": first, "last": last, "low": low, "high": high}
-        with transaction(con):
-            con.execute(INSERT_STAGED_TERMS, bounds)
-            con.execute(INSERT_STAGED_PARAGRAPH_TERMS, bounds)
+    for staged, first, last, low, high in con.execute(SLICES, {"size": CHUNK_PARAGRAPHS}).fetchall():
+        if staged:
+            bounds = {"first": first, "last": last, "low": low, "high": high}
+            with transaction(con):
+                con.execute(INSERT_STAGED_TERMS, bounds)
+                con.execute(INSERT_STAGED_PARAGRAPH_TERMS, bounds)
+        else:
+            terms, lengths = paragraph_terms(con.execute(UNSTAGED_CHUNK, [first, last]).pl())
+            with transaction(con), registered(con, new_terms=terms, new_lengths=lengths):
+                con.execute(INSERT_TERMS)
+                con.execute(INSERT_PARAGRAPH_TERMS)
+            counts["paragraphs_tokenized_here"] += last - first + 1
         counts["paragraphs"] += last - first + 1
-    for first, last in slices(con, UNSTAGED_RANGE):
-        new = con.execute(UNSTAGED_CHUNK, [first, last]).pl()
-        terms, lengths = paragraph_terms(new)
-        with transaction(con), registered(con, new_terms=terms, new_lengths=lengths):
-            con.execute(INSERT_TERMS)
-            con.execute(INSERT_PARAGRAPH_TERMS)
-        counts["paragraphs"] += new.height
-        counts["paragraphs_tokenized_here"] += new.height
     con.execute(DROP_NOT_INDEXED)
     return counts
-
-
-def slices(con: duckdb.DuckDBPyConnection, key_range: str) -> Iterator[tuple[int, int]]:
-    """The (first, last) keys of each slice of CHUNK_PARAGRAPHS paragraphs within the keys `key_range` selects."""
-    first, last = con.execute(key_range).fetchone()
-    if first is None:
-        return
-    for start in range(first, last + 1, CHUNK_PARAGRAPHS):
-        yield start, min(start + CHUNK_PARAGRAPHS - 1, last)
 
 
 def search_paragraphs(
