@@ -261,7 +261,7 @@ def load_candidate(
             with timed(counters, "stage"):
                 stage(
                     con, prepared.outcomes, prepared.paragraphs, prepared.headers, prepared.document_languages,
-                    prepared.near_signatures, prepared.credits,
+                    prepared.near_signatures, prepared.credits, prepared.search_terms,
                 )  # fmt: skip
             counters.update(count_batch(prepared))
             statuses = prepared.outcomes.select("source_path", "status")
@@ -293,7 +293,7 @@ def load_candidate(
             timings.update(near_dedup(con, run_id, limits.near))
         now_in("index")
         with timed(timings, "index_search"):
-            timings["index_search", "paragraphs"] = index_search(con)
+            timings.update({("index_search", key): n for key, n in index_search(con).items()})
         with timed(timings, "audit_scope"):
             timings.update({("audit_scope", key): n for key, n in mark_audit_scope(con, run_id, audit_all).items()})
         con.execute("CHECKPOINT")

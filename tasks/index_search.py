@@ -1,4 +1,5 @@
-"""Index for search: add the paragraphs that are new to the search index (warehouse/search.py).
+"""Index for search: add the paragraphs that are new to the search index (warehouse/search.py), with the terms
+prepare tokenized for them (tasks/search_terms.py); only paragraphs the run did not stage are tokenized here.
 
 It runs after merge, outside merge's transaction, in one transaction per slice of paragraphs: at
 1 GB of articles one transaction held 53 million uncommitted term rows in memory (5.2 GB peak RSS

@@ -1,6 +1,6 @@
 """Prepare: one batch of files, from bytes to language-labelled, fingerprinted paragraphs.
 
-    decode -> segment -> identify language -> fingerprint -> near-duplicate signature
+    decode -> segment -> identify language -> fingerprint -> near-duplicate signature -> search terms
            -> boilerplate hints -> credits
 
 Pure functions over Polars frames, as one Prefect task per batch: batches are independent, so the
@@ -29,6 +29,7 @@ from tasks.fingerprint import fingerprint_paragraphs
 from tasks.language import identify_languages
 from tasks.near_config import NearDupConfig
 from tasks.near_signature import sign_paragraphs
+from tasks.search_terms import tokenize_paragraphs
 from tasks.segment import segment_loaded
 
 
@@ -47,6 +48,8 @@ class PreparedBatch:
     document_languages: pl.DataFrame  # document_id, language
     # (paragraph_id, words, numbers), (paragraph_id, band_key), (paragraph_id, prefix_key)
     near_signatures: tuple[pl.DataFrame, ...] = ()
+    # (variant, paragraph_id, language, document_id, position, terms), (variant, term, tf): tasks/search_terms.py
+    search_terms: tuple[pl.DataFrame, ...] = ()
     credits: pl.DataFrame = field(default_factory=pl.DataFrame)  # document_id, agency, evidence
     # (step, counter) -> value, recorded in run_steps: each step's "milliseconds", and counts a step reports
     timings: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -75,6 +78,8 @@ def prepare_batch(batch: pl.DataFrame, root: Path, languages: tuple[str, ...], l
         prepared.paragraphs = fingerprint_paragraphs(paragraphs)
     with timed(prepared.timings, "near_signature"):
         prepared.near_signatures = sign_paragraphs(prepared.paragraphs, limits.near)
+    with timed(prepared.timings, "search_terms"):
+        prepared.search_terms = tokenize_paragraphs(prepared.paragraphs)
     with timed(prepared.timings, "boilerplate"):
         prepared.paragraphs = hint_boilerplate(prepared.paragraphs)
     with timed(prepared.timings, "credits"):

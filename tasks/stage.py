@@ -9,6 +9,7 @@ from prefect.cache_policies import NO_CACHE
 
 from warehouse.connection import registered
 from warehouse.near import stage_signatures
+from warehouse.search import stage_search_terms
 from warehouse.transaction import transaction
 
 INSERT_FILES = """
@@ -49,6 +50,7 @@ def stage_batch(
     paragraphs: pl.DataFrame,
     signatures: tuple[pl.DataFrame, ...],
     credits: pl.DataFrame,
+    search_terms: tuple[pl.DataFrame, ...],
 ) -> None:
     with (
         transaction(con),
@@ -62,6 +64,7 @@ def stage_batch(
         if not credits.is_empty():
             con.execute(INSERT_CREDITS)
         stage_signatures(con, *signatures)
+        stage_search_terms(con, *search_terms)
 
 
 def stage_deleted(con: duckdb.DuckDBPyConnection, deleted: pl.DataFrame) -> None:
@@ -78,7 +81,8 @@ def stage(
     languages: pl.DataFrame,
     signatures: tuple[pl.DataFrame, ...],
     credits: pl.DataFrame,
+    search_terms: tuple[pl.DataFrame, ...],
 ) -> pl.DataFrame:
     documents = build_documents(outcomes, paragraphs, headers, languages)
-    stage_batch(con, outcomes, documents, paragraphs, signatures, credits)
+    stage_batch(con, outcomes, documents, paragraphs, signatures, credits, search_terms)
     return documents

@@ -1,11 +1,12 @@
 """Full-text search over the current paragraphs: BM25-ranked, stemmed per language, offline.
 
-The index is ours and grows with each run: a paragraph is tokenized once, by the first run that
+The index is ours and grows with each run: a paragraph is indexed once, by the first run that
 finds it not indexed (paragraphs are immutable by id), into `search.terms` (term, paragraph, count) and
-`search.paragraph_terms` (its language and number of terms). DuckDB's fts extension indexes a
-whole table at once and cannot add to an index, so it rebuilt every language's index on every run
-that changed anything: 103 s of a 1 GB run, and nearly all of a run after 1% of the files changed
-(bench/README.md).
+`search.paragraph_terms` (its language and number of terms). The run's batches tokenize their paragraphs in
+prepare, in parallel (tasks/search_terms.py), so the single writer only keys and inserts ready rows.
+DuckDB's fts extension indexes a whole table at once and cannot add to an index, so it rebuilt every
+language's index on every run that changed anything: 103 s of a 1 GB run, and nearly all of a run after
+1% of the files changed (bench/README.md).
 
 Tokens are runs of letters and digits in any script, lower-cased, accents kept; each language's
 tokens are stemmed with its Snowball stemmer (PyStemmer, the C library DuckDB's fts uses too).
@@ -19,8 +20,8 @@ only the results leave out.
 
 from __future__ import annotations
 
-import functools
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -51,24 +52,75 @@ WORD = re.compile(r"[^\W_]+")
 MATCHING = {"kk": "suffixes", "ru": "variant"}
 OVERCUT_ENDINGS = ("ен", "ов", "ев")
 VARIANT_MIN = 2  # "Киев" is "ки" to Snowball
-# Paragraphs are tokenized this many at a time, so memory holds a slice of the run, not all of it.
+# Paragraphs are indexed this many at a time (one transaction each), so memory holds a slice of the run, not all of
+# it; each slice's terms are written sorted by term.
 CHUNK_PARAGRAPHS = 50_000
 
-# Keyed in scan order, so each chunk's rows sit together and its query reads only them.
+# The run's batches tokenized their paragraphs in prepare (tasks/search_terms.py): each distinct (paragraph_id,
+# language, text) of a batch is a variant, numbered across the run as the batches are staged.
+STAGED_VARIANTS = "SELECT count(*) FROM staging.search_paragraphs"
+STAGE_VARIANTS = """
+INSERT INTO staging.search_paragraphs
+SELECT $offset + variant, paragraph_id, language, document_id, position, terms FROM batch_search_paragraphs
+"""
+STAGE_TERMS = "INSERT INTO staging.search_terms SELECT $offset + variant, term, tf FROM batch_search_terms"
+# Every paragraph not yet indexed, with a key; those the run staged with their text and language (the text
+# core.paragraphs kept: an id's variants differ in case or spacing, which can change the tokens) take their
+# first such variant, and come first, in staged order, so each slice's terms sit together in staging. The
+# others (paragraphs of a warehouse older than the index) carry their text, to be tokenized here.
 NOT_INDEXED = """
 CREATE OR REPLACE TEMP TABLE not_indexed AS
+WITH unindexed AS (
+    SELECT paragraph_id, text, language FROM core.paragraphs
+    WHERE paragraph_id NOT IN (SELECT paragraph_id FROM search.paragraph_terms)
+),
+staged AS (
+    SELECT u.paragraph_id, min(v.variant) AS variant
+    FROM unindexed AS u
+    JOIN staging.search_paragraphs AS v USING (paragraph_id, language)
+    JOIN staging.document_paragraphs AS sp USING (document_id, position)
+    WHERE sp.text = u.text
+    GROUP BY u.paragraph_id
+)
 SELECT
-    (SELECT coalesce(max(paragraph_key), 0) FROM search.paragraph_terms) + row_number() OVER () AS paragraph_key,
-    paragraph_id, text, language
-FROM core.paragraphs
-WHERE paragraph_id NOT IN (SELECT paragraph_id FROM search.paragraph_terms)
+    (SELECT coalesce(max(paragraph_key), 0) FROM search.paragraph_terms)
+        + row_number() OVER (ORDER BY s.variant NULLS LAST, u.paragraph_id) AS paragraph_key,
+    u.paragraph_id, u.language, s.variant, CASE WHEN s.variant IS NULL THEN u.text END AS text
+FROM unindexed AS u
+LEFT JOIN staged AS s USING (paragraph_id)
+ORDER BY paragraph_key
 """
-KEY_RANGE = "SELECT min(paragraph_key), max(paragraph_key) FROM not_indexed"
-CHUNK = "SELECT paragraph_key, paragraph_id, text, language FROM not_indexed WHERE paragraph_key BETWEEN ? AND ?"
+# Slices of at most CHUNK_PARAGRAPHS keys, staged or not; a staged slice's variants lie between low and high.
+SLICES = """
+SELECT variant IS NOT NULL AS staged, min(paragraph_key) AS first, max(paragraph_key) AS last,
+       min(variant) AS low, max(variant) AS high
+FROM not_indexed
+GROUP BY variant IS NOT NULL, paragraph_key // $size
+ORDER BY first
+"""
+INSERT_STAGED_TERMS = """
+INSERT INTO search.terms
+SELECT t.term, n.paragraph_key, t.tf
+FROM not_indexed AS n
+JOIN staging.search_terms AS t USING (variant)
+WHERE n.paragraph_key BETWEEN $first AND $last AND t.variant BETWEEN $low AND $high
+ORDER BY t.term
+"""
+INSERT_STAGED_PARAGRAPH_TERMS = """
+INSERT INTO search.paragraph_terms
+SELECT n.paragraph_key, n.paragraph_id, n.language, v.terms
+FROM not_indexed AS n
+JOIN staging.search_paragraphs AS v USING (variant)
+WHERE n.paragraph_key BETWEEN $first AND $last AND v.variant BETWEEN $low AND $high
+"""
+UNSTAGED_CHUNK = """
+SELECT paragraph_key, paragraph_id, text, language FROM not_indexed WHERE paragraph_key BETWEEN ? AND ?
+"""
 INSERT_TERMS = "INSERT INTO search.terms SELECT term, paragraph_key, tf FROM new_terms ORDER BY term"
 INSERT_PARAGRAPH_TERMS = """
 INSERT INTO search.paragraph_terms SELECT paragraph_key, paragraph_id, language, terms FROM new_lengths
 """
+DROP_NOT_INDEXED = "DROP TABLE not_indexed"
 HAS_INDEX = "SELECT count(*) = 1 FROM duckdb_tables() WHERE schema_name = 'search' AND table_name = 'paragraph_terms'"
 CURRENT_LANGUAGES = """
 SELECT DISTINCT p.language
@@ -146,10 +198,17 @@ class SearchError(ValueError):
     """The search cannot run as asked."""
 
 
-@functools.cache
+# PyStemmer's stemmers keep state (a cache) and "must not be called concurrently": prepare's threads stem side by
+# side, so each thread has its own.
+_THREAD_STEMMERS = threading.local()
+
+
 def stemmer(language: str) -> Stemmer.Stemmer | None:
-    algorithm = SNOWBALL_STEMMERS.get(language)
-    return Stemmer.Stemmer(algorithm) if algorithm else None
+    mine = _THREAD_STEMMERS.__dict__.setdefault("by_language", {})
+    if language not in mine:
+        algorithm = SNOWBALL_STEMMERS.get(language)
+        mine[language] = Stemmer.Stemmer(algorithm) if algorithm else None
+    return mine[language]
 
 
 def stem(language: str, tokens: list[str]) -> list[str]:
@@ -161,14 +220,12 @@ def tokenize(texts: pl.Expr) -> pl.Expr:
     return texts.str.to_lowercase().str.extract_all(TOKEN)
 
 
-def paragraph_terms(paragraphs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """From (paragraph_key, paragraph_id, text, language): (term, paragraph_key, tf) and
-    (paragraph_key, paragraph_id, language, terms)."""
-    tokens = (
-        paragraphs.select("paragraph_key", "language", token=tokenize(pl.col("text")))
-        .explode("token")
-        .drop_nulls("token")
-    )
+def paragraph_terms(paragraphs: pl.DataFrame, key: str = "paragraph_key") -> tuple[pl.DataFrame, pl.DataFrame]:
+    """From (key, paragraph_id, text, language): (term, key, tf) and (key, paragraph_id, language, terms).
+
+    The one place paragraphs become index terms: in prepare for the run's batches, and here for paragraphs a
+    run did not stage."""
+    tokens = paragraphs.select(key, "language", token=tokenize(pl.col("text"))).explode("token").drop_nulls("token")
     # Each distinct token of a language is stemmed once.
     vocabulary = tokens.select("language", "token").unique()
     stems = pl.concat(
@@ -178,30 +235,44 @@ def paragraph_terms(paragraphs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFram
         ]
         or [vocabulary.with_columns(term=pl.lit(None, pl.String))]
     )
-    terms = (
-        tokens.join(stems, on=["language", "token"]).group_by("term", "paragraph_key").agg(tf=pl.len().cast(pl.Int32))
-    )
-    lengths = paragraphs.select("paragraph_key", "paragraph_id", "language").join(
-        tokens.group_by("paragraph_key").agg(terms=pl.len().cast(pl.Int32)), on="paragraph_key", how="left"
+    terms = tokens.join(stems, on=["language", "token"]).group_by("term", key).agg(tf=pl.len().cast(pl.Int32))
+    lengths = paragraphs.select(key, "paragraph_id", "language").join(
+        tokens.group_by(key).agg(terms=pl.len().cast(pl.Int32)), on=key, how="left"
     )
     return terms, lengths.with_columns(pl.col("terms").fill_null(0))
 
 
-def index_new_paragraphs(con: duckdb.DuckDBPyConnection) -> int:
-    """Add every paragraph not yet indexed (those the run saw first), one transaction per chunk;
-    returns how many were added."""
-    added = 0
+def stage_search_terms(con: duckdb.DuckDBPyConnection, variants: pl.DataFrame, terms: pl.DataFrame) -> None:
+    """Add one batch's tokenized paragraphs (tasks/search_terms.py) to the run's staging, numbered after the
+    variants staged before."""
+    offset = con.execute(STAGED_VARIANTS).fetchone()[0]
+    with registered(con, batch_search_paragraphs=variants, batch_search_terms=terms):
+        con.execute(STAGE_VARIANTS, {"offset": offset})
+        con.execute(STAGE_TERMS, {"offset": offset})
+
+
+def index_new_paragraphs(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Add every paragraph not yet indexed (those the run saw first), one transaction per slice. The run's
+    paragraphs come tokenized from prepare; the others (of a warehouse older than the index, or whose kept text
+    the run did not stage) are tokenized here. Returns how many paragraphs were added, and how many of them
+    were tokenized here (`paragraphs_tokenized_here`)."""
     con.execute(NOT_INDEXED)
-    first, last = con.execute(KEY_RANGE).fetchone()
-    for start in range(first or 0, (last or -1) + 1, CHUNK_PARAGRAPHS):
-        new = con.execute(CHUNK, [start, start + CHUNK_PARAGRAPHS - 1]).pl()
-        terms, lengths = paragraph_terms(new)
-        with transaction(con), registered(con, new_terms=terms, new_lengths=lengths):
-            con.execute(INSERT_TERMS)
-            con.execute(INSERT_PARAGRAPH_TERMS)
-        added += new.height
-    con.execute("DROP TABLE not_indexed")
-    return added
+    counts = {"paragraphs": 0, "paragraphs_tokenized_here": 0}
+    for staged, first, last, low, high in con.execute(SLICES, {"size": CHUNK_PARAGRAPHS}).fetchall():
+        if staged:
+            bounds = {"first": first, "last": last, "low": low, "high": high}
+            with transaction(con):
+                con.execute(INSERT_STAGED_TERMS, bounds)
+                con.execute(INSERT_STAGED_PARAGRAPH_TERMS, bounds)
+        else:
+            terms, lengths = paragraph_terms(con.execute(UNSTAGED_CHUNK, [first, last]).pl())
+            with transaction(con), registered(con, new_terms=terms, new_lengths=lengths):
+                con.execute(INSERT_TERMS)
+                con.execute(INSERT_PARAGRAPH_TERMS)
+            counts["paragraphs_tokenized_here"] += last - first + 1
+        counts["paragraphs"] += last - first + 1
+    con.execute(DROP_NOT_INDEXED)
+    return counts
 
 
 def search_paragraphs(

@@ -1,9 +1,11 @@
 """The search index's terms: tokenized in any script, stemmed per language, counted per paragraph."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import polars as pl
 import pytest
 
-from warehouse.search import SearchError, matched_spans, paragraph_terms, query_terms
+from warehouse.search import SearchError, matched_spans, paragraph_terms, query_terms, stemmer
 
 
 def test_terms_are_stemmed_per_language_and_counted_per_paragraph() -> None:
@@ -73,3 +75,13 @@ def test_kazakh_forms_are_highlighted() -> None:
     text = "Қазақстанның Президенті Астанада қазақстандық Қазақстан туралы айтты."
     spans = matched_spans(text, "kk", query_terms("Қазақстанға президентке", ["kk"]))
     assert [text[start:end] for start, end in spans] == ["Қазақстанның", "Президенті", "Қазақстан"]
+
+
+def test_each_thread_stems_with_its_own_stemmer() -> None:
+    # PyStemmer's stemmers are not to be called concurrently, and prepare's threads stem side by side.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        theirs = list(pool.map(lambda _: (stemmer("ru"), stemmer("ru")), range(2), timeout=10))
+    assert all(first is second for first, second in theirs)  # one per thread and language, kept
+    mine = stemmer("ru")
+    assert mine is stemmer("ru") and all(mine is not first for first, _ in theirs)
+    assert stemmer("kk") is None

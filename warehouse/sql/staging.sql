@@ -99,3 +99,21 @@ CREATE TABLE staging.near_prefixes (
     paragraph_id VARCHAR NOT NULL,
     prefix_key   UBIGINT NOT NULL
 );
+
+-- The batches' paragraphs tokenized for the search index (tasks/search_terms.py): one row per distinct
+-- (paragraph_id, language, text) of a batch, numbered across the run (variant), with the occurrence that
+-- holds its text; and its stemmed terms, in variant order.
+CREATE TABLE staging.search_paragraphs (
+    variant      INTEGER NOT NULL,
+    paragraph_id VARCHAR NOT NULL,
+    language     VARCHAR NOT NULL,
+    document_id  VARCHAR NOT NULL,
+    position     INTEGER NOT NULL,
+    terms        INTEGER NOT NULL
+);
+
+CREATE TABLE staging.search_terms (
+    variant INTEGER NOT NULL,
+    term    VARCHAR NOT NULL,
+    tf      INTEGER NOT NULL
+);
