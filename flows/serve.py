@@ -14,14 +14,11 @@ from rich.text import Text
 
 from expectations.config import data_docs_index, quality_folder
 from flows.settings import Settings
+from warehouse.run_summary import last_runs
 from warehouse.skips import recent_skips
 from warehouse.snapshot import previous_versions
 
 DEPLOYMENT = "newsflow-ingest"
-LAST_RUNS = """
-SELECT run_id, started_at, finished_at, status, files_seen, files_loaded, files_quarantined, paragraphs_read, message
-FROM runs ORDER BY run_id DESC LIMIT 5
-"""
 
 
 class ServeError(RuntimeError):
@@ -148,7 +145,7 @@ def last_skip(db: Path, last_finished: datetime | None) -> str:
 def status(settings: Settings, con: duckdb.DuckDBPyConnection) -> Group:
     """What `newsflow status` prints, from the published warehouse on `con`."""
     lines: list = []
-    rows = con.execute(LAST_RUNS).fetchall()
+    rows = last_runs(con)
     table = Table(title="last runs (times in UTC)", title_justify="left")
     for header in ("run", "started", "took", "status", "files", "loaded", "quar.", "paras"):
         table.add_column(header, justify="left" if header in ("started", "status") else "right")
