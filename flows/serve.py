@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -52,7 +51,7 @@ def check_schedule(cron: str | None, interval: int | None) -> None:
         ) from None
 
 
-def serve_ingest(settings: Settings, cron: str | None, interval: int | None, wait: bool) -> None:
+def serve_ingest(settings: Settings, cron: str | None, interval: int | None) -> None:
     """Register the ingest deployment with its schedule and run its flow runs as they come due (blocks)."""
     require_server()
     from flows.ingest import ingest_flow
@@ -63,21 +62,7 @@ def serve_ingest(settings: Settings, cron: str | None, interval: int | None, wai
         cron=cron,
         interval=interval,
         limit=1,  # one run at a time from this process; the writer lock guards against others
-        parameters={
-            "source": str(settings.source),
-            "db": str(settings.db),
-            "languages": list(settings.languages),
-            "batch_files": settings.batch_files,
-            "paragraph_max_chars": settings.paragraph_max_chars,
-            "file_max_bytes": settings.file_max_bytes,
-            "wait": wait,
-            "memory_limit": settings.memory_limit,
-            "follow_symlinks_outside": settings.follow_symlinks_outside,
-            "keep_previous": settings.keep_previous,
-            "near": asdict(settings.near),
-            "selection": asdict(settings.selection),
-            "audit_all": settings.audit_all,
-        },
+        parameters={"settings": settings.as_parameters()},
         description=f"Ingest {settings.source} into {settings.db}",
     )
 
