@@ -19,74 +19,21 @@ from rich.table import Table
 from rich.text import Text
 
 from expectations.config import HISTORY_SLACK, QualityConfig
+from warehouse.quality_report import (
+    HISTORY_RUNS,
+    boilerplate_lines,
+    boilerplate_share,
+    document_place,
+    largest_clusters,
+    metric_history,
+    paragraph_places,
+    recent_runs,
+    run_languages,
+    run_results,
+)
 from warehouse.runs import held_back_files
 
-HISTORY_RUNS = 30
-RUNS = f"""
-SELECT r.run_id, r.started_at, r.finished_at, r.status, r.files_seen, r.files_loaded, r.files_quarantined,
-       r.paragraphs_read, r.message,
-       (SELECT value FROM core.run_counters c
-        WHERE c.run_id = r.run_id AND c.step = 'warehouse' AND c.counter = 'duplicate_ratio_ppm') / 1e6,
-       (SELECT sum(value) FROM core.run_counters c
-        WHERE c.run_id = r.run_id AND c.step = 'warehouse' AND c.counter LIKE 'articles_%')
-FROM core.runs AS r ORDER BY r.run_id DESC LIMIT {HISTORY_RUNS}
-"""
-RESULTS = """
-SELECT suite, expectation, severity, success, unexpected_count, observed_value, details, column_name
-FROM core.quality_results WHERE run_id = ? ORDER BY suite, expectation
-"""
 HELD_BACK_SHOWN = 20
-LANGUAGES = "SELECT language, articles, paragraphs_read, paragraphs_unique, duplicate_ratio FROM language_summary"
-LARGEST_CLUSTERS = 5
-MEMBERS_SHOWN = 4
-# The largest near-duplicate clusters, each with its canonical text and its most similar other members.
-CLUSTERS = f"""
-SELECT c.cluster_id, c.canonical_text, c.paragraphs, c.occurrences, c.documents,
-       list([m.text, CAST(round(m.similarity, 3) AS VARCHAR)] ORDER BY m.similarity DESC, m.paragraph_id)
-           FILTER (WHERE m.paragraph_id <> c.cluster_id)[1:{MEMBERS_SHOWN}] AS members
-FROM near_duplicate_clusters AS c
-JOIN (SELECT n.cluster_id, n.paragraph_id, n.similarity, p.text
-      FROM core.near_clusters AS n JOIN core.paragraphs AS p USING (paragraph_id)) AS m USING (cluster_id)
-GROUP BY ALL
-ORDER BY c.paragraphs DESC, c.occurrences DESC, c.cluster_id
-LIMIT {LARGEST_CLUSTERS}
-"""
-
-# Boilerplate (warehouse/sql/boilerplate.sql): its share of the occurrences per source folder, and the
-# lines most often flagged, with the rule that flagged them.
-BOILERPLATE_SHARE = """
-SELECT d.source_root, count(*) FILTER (WHERE dp.is_boilerplate), count(*),
-       count(*) FILTER (WHERE dp.is_boilerplate) / count(*)
-FROM core.document_paragraphs AS dp JOIN core.documents AS d ON d.document_id = dp.document_id AND d.is_current
-GROUP BY d.source_root ORDER BY d.source_root
-"""
-BOILERPLATE_LINES_SHOWN = 10
-BOILERPLATE_LINES = f"""
-SELECT any_value(text), boilerplate_reason, count(*) AS occurrences, count(DISTINCT document_id) AS documents
-FROM paragraph_occurrences WHERE is_boilerplate
-GROUP BY paragraph_id, boilerplate_reason
-ORDER BY occurrences DESC, documents DESC, any_value(text)
-LIMIT {BOILERPLATE_LINES_SHOWN}
-"""
-
-
-# Each place of a paragraph or a document named by a failing example, for the report to show.
-PARAGRAPH_PLACES = """
-SELECT source_path, position FROM paragraph_occurrences WHERE paragraph_id = ? ORDER BY source_path, position LIMIT 3
-"""
-DOCUMENT_PLACE = "SELECT source_path FROM core.documents WHERE document_id = ?"
-# A run's warehouse metrics, and their range over the completed runs before it (the history checks).
-HISTORY = """
-WITH recent AS (
-    SELECT run_id FROM core.runs WHERE status = 'completed' AND run_id < $run_id ORDER BY run_id DESC LIMIT $runs
-)
-SELECT c.counter, c.value, min(h.value), max(h.value), count(h.value)
-FROM core.run_counters AS c
-LEFT JOIN core.run_counters AS h
-    ON h.step = 'warehouse' AND h.counter = c.counter AND h.run_id IN (SELECT run_id FROM recent)
-WHERE c.run_id = $run_id AND c.step = 'warehouse'
-GROUP BY c.counter, c.value ORDER BY c.counter
-"""
 
 
 class ReportError(ValueError):
@@ -176,7 +123,7 @@ class Report:
 
 
 def load_report(con: duckdb.DuckDBPyConnection, run_id: int | None, data_docs: Path | None) -> Report:
-    runs = [Run(*row) for row in con.execute(RUNS).fetchall()][::-1]
+    runs = [Run(*row) for row in recent_runs(con)][::-1]
     if not runs:
         raise ReportError("the warehouse has no runs yet; run `newsflow run` first")
     chosen = runs[-1] if run_id is None else next((r for r in runs if r.run_id == run_id), None)
@@ -184,15 +131,15 @@ def load_report(con: duckdb.DuckDBPyConnection, run_id: int | None, data_docs: P
         raise ReportError(f"no run {run_id} among the last {HISTORY_RUNS}; see `newsflow sql 'SELECT * FROM runs'`")
     history = history_bounds(con, chosen.run_id, QualityConfig(languages=()))
     results = []
-    for *row, column in con.execute(RESULTS, [chosen.run_id]).fetchall():
+    for *row, column in run_results(con, chosen.run_id):
         result = Result(*row, history=history.get(column) if row[0] == "history" else None)
         results.append(replace(result, places=[place(con, example) for example in result.examples]))
-    languages = con.execute(LANGUAGES).fetchall()
-    clusters = [Cluster(*row) for row in con.execute(CLUSTERS).fetchall()]
+    languages = run_languages(con)
+    clusters = [Cluster(*row) for row in largest_clusters(con)]
     docs = data_docs if data_docs and data_docs.is_file() else None
     return Report(
         runs, chosen, results, languages, docs, held_back_files(con, chosen.run_id), clusters,
-        con.execute(BOILERPLATE_SHARE).fetchall(), con.execute(BOILERPLATE_LINES).fetchall(),
+        boilerplate_share(con), boilerplate_lines(con),
     )  # fmt: skip
 
 
@@ -204,10 +151,10 @@ def place(con: duckdb.DuckDBPyConnection, example: object) -> str:
     if path := example.get("source_path"):
         return str(path)
     if "paragraph_id" in example and "position" not in example:
-        found = con.execute(PARAGRAPH_PLACES, [str(example["paragraph_id"])]).fetchall()
+        found = paragraph_places(con, str(example["paragraph_id"]))
         return ", ".join(f"{path} ¶{position}" for path, position in found)
     if "document_id" in example:
-        found = con.execute(DOCUMENT_PLACE, [str(example["document_id"])]).fetchone()
+        found = document_place(con, str(example["document_id"]))
         if found:
             return found[0] + (f" ¶{example['position']}" if "position" in example else "")
     return ""
@@ -216,8 +163,7 @@ def place(con: duckdb.DuckDBPyConnection, example: object) -> str:
 def history_bounds(con: duckdb.DuckDBPyConnection, run_id: int, config: QualityConfig) -> dict[str, str]:
     """Per watched metric (HISTORY_SLACK), this run's values and the range the history checks allowed."""
     found: dict[str, list[str]] = {}
-    params = {"run_id": run_id, "runs": config.history_runs}
-    for counter, value, low, high, runs in con.execute(HISTORY, params).fetchall():
+    for counter, value, low, high, runs in metric_history(con, run_id, config.history_runs):
         # Per-language and per-folder metrics are named `articles_de`, `boilerplate_share_ppm /news`.
         metric = next((m for m in HISTORY_SLACK if counter == m or counter[len(m) : len(m) + 1] in ("_", " ")), None)
         if metric is None or not counter.startswith(metric):

@@ -2,7 +2,7 @@
 critical ones block publishing, warnings are reported.
 
 Every check runs inside DuckDB: column expectations are compiled to SQL by Great Expectations,
-and the rest are `UnexpectedRowsExpectation` queries that return the offending rows. Nothing
+and the rest are `UnexpectedRowsExpectation` queries (warehouse/quality.py) that return the offending rows. Nothing
 pulls a table into pandas, so validating a million paragraphs costs seconds (bench/).
 
 A run's audit reads what the run changed (`core.audited_documents`, `core.audited_paragraphs`:
@@ -20,86 +20,10 @@ from dataclasses import dataclass
 import great_expectations.expectations as gxe
 
 from expectations.config import HISTORY_SLACK, QualityConfig
+from warehouse import quality
 
 CRITICAL, WARNING = "critical", "warning"
 UNDETERMINED = "und"
-
-
-# What each suite validates. `{run_id}` and the config's numbers are formatted in as integers, and
-# `{audit_all}` as a boolean literal.
-ASSETS = {
-    # The current versions of the files the run touched.
-    "documents": """
-        SELECT * FROM core.documents
-        WHERE is_current AND document_id IN (SELECT document_id FROM core.audited_documents)
-    """,
-    # The paragraphs those articles use: what users can read. A retired version's paragraphs stay
-    # as history, so a file held back by the gate leaves no failing row behind. A paragraph row never
-    # changes once written, so only the rows this run wrote are read, unless the audit is of every row:
-    # the filter on first_seen_run lets DuckDB skip the older row groups by their zonemaps, which the
-    # join alone does not (the text checks' filters are pushed below it, onto every row's text).
-    # A new row that repeats an older one's id is caught by paragraphs_add_up.
-    "paragraphs": """
-        SELECT * FROM core.paragraphs
-        WHERE paragraph_id IN (SELECT paragraph_id FROM core.audited_paragraphs)
-          AND (first_seen_run = {run_id} OR {audit_all})
-    """,
-    # Every occurrence of the documents the run touched, retired ones included.
-    "document_paragraphs": """
-        SELECT * FROM core.document_paragraphs WHERE document_id IN (SELECT document_id FROM core.audited_documents)
-    """,
-    # Whole clusters: every row of each cluster that holds an audited paragraph, and every other row
-    # of their members (a paragraph listed in a second cluster).
-    "near_clusters": """
-        SELECT * FROM core.near_clusters WHERE paragraph_id IN (
-            SELECT paragraph_id FROM core.near_clusters WHERE cluster_id IN (
-                SELECT cluster_id FROM core.near_clusters
-                WHERE paragraph_id IN (SELECT paragraph_id FROM core.audited_paragraphs)
-            )
-        )
-    """,
-    "runs": """
-        SELECT *, files_loaded + files_unchanged + files_quarantined AS files_accounted
-        FROM core.runs WHERE run_id = {run_id}
-    """,
-    "history": """
-        SELECT * FROM (
-        WITH recent AS (
-            SELECT run_id FROM core.runs
-            WHERE status = 'completed' AND run_id < {run_id}
-            ORDER BY run_id DESC LIMIT {history_runs}
-        ),
-        history AS (
-            SELECT counter AS metric, min(value) AS low, max(value) AS high, count(*) AS runs
-            FROM core.run_counters
-            WHERE step = 'warehouse' AND run_id IN (SELECT run_id FROM recent)
-            GROUP BY counter
-        )
-        SELECT c.counter AS metric, c.value, h.low, h.high, coalesce(h.runs, 0) AS history_runs
-        FROM core.run_counters AS c LEFT JOIN history AS h ON h.metric = c.counter
-        WHERE c.run_id = {run_id} AND c.step = 'warehouse'
-        ) AS metrics
-    """,
-}
-
-# How many paragraphs the warehouse held when the last run before this one published (merge keeps the
-# count per run: tasks/merge.py). No row before the first run that kept it: then there is nothing to add up.
-PUBLISHED_PARAGRAPHS = """
-    SELECT c.value AS paragraphs FROM core.run_counters AS c
-    WHERE c.step = 'warehouse' AND c.counter = 'paragraphs' AND c.run_id = (
-        SELECT max(run_id) FROM core.runs WHERE status = 'completed' AND run_id < r.run_id
-    )
-"""
-CURRENT_OCCURRENCES = "{batch} AS o JOIN core.documents AS d ON d.document_id = o.document_id AND d.is_current"
-# The same, for suites whose batch is another table.
-CURRENT_DOCUMENT_PARAGRAPHS = CURRENT_OCCURRENCES.replace("{batch}", "core.document_paragraphs")
-# C0 controls but TAB, and DEL and C1: none belongs in a paragraph (line breaks were split on).
-CONTROL_CHARACTERS = r"[\x00-\x08\x0a-\x1f\x7f-\x9f]"
-OUT_OF_RANGE = """
-    SELECT metric, value, low, high, history_runs FROM {{batch}}
-    WHERE metric {metric} AND history_runs >= {min_runs}
-      AND (value < low * (1 - {tolerance}) - {slack} OR value > high * (1 + {tolerance}) + {slack})
-"""
 
 
 @dataclass(frozen=True)
@@ -158,10 +82,9 @@ def column_check(name: str, severity: str, expectation: gxe.Expectation) -> Chec
 
 def history_check(name: str, column: str, metric: str, config: QualityConfig, description: str) -> Check:
     """A warning when this run's metric leaves the range of recent runs by more than the tolerance."""
-    query = OUT_OF_RANGE.format(
-        metric=metric, min_runs=config.history_min_runs, tolerance=config.history_tolerance,
-        slack=HISTORY_SLACK[column],
-    )  # fmt: skip
+    query = quality.metric_out_of_range(
+        metric, config.history_min_runs, config.history_tolerance, HISTORY_SLACK[column]
+    )
     return rows_check(name, WARNING, column, query, description)
 
 
@@ -187,13 +110,7 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
                 "paragraph_counts_match_occurrences",
                 CRITICAL,
                 "paragraphs_raw",
-                "SELECT d.document_id, d.paragraphs_raw, d.paragraphs_unique, count(o.position) AS occurrences, "
-                "count(DISTINCT o.paragraph_id) AS distinct_paragraphs FROM {batch} AS d "
-                "LEFT JOIN core.document_paragraphs AS o ON o.document_id = d.document_id "
-                "GROUP BY d.document_id, d.paragraphs_raw, d.paragraphs_unique "
-                "HAVING count(o.position) = 0 OR count(o.position) <> d.paragraphs_raw "
-                "OR count(DISTINCT o.paragraph_id) <> d.paragraphs_unique "
-                "OR min(o.position) <> 1 OR max(o.position) <> count(o.position)",
+                quality.PARAGRAPH_COUNTS_MATCH_OCCURRENCES,
                 "every current article has its paragraphs: paragraphs_raw occurrences at positions 1..n, "
                 "paragraphs_unique of them distinct",
                 "document_id",
@@ -202,9 +119,7 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
                 "article_keeps_a_paragraph",
                 CRITICAL,
                 "document_id",
-                "SELECT d.document_id, d.source_path FROM {batch} AS d "
-                "ANTI JOIN (SELECT document_id FROM core.document_paragraphs WHERE NOT is_boilerplate) AS o "
-                "ON o.document_id = d.document_id",
+                quality.ARTICLE_KEEPS_A_PARAGRAPH,
                 "every article keeps at least one paragraph that is not boilerplate",
                 "document_id",
             ),
@@ -221,8 +136,7 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
                 "text_length_in_bounds",
                 CRITICAL,
                 "text",
-                f"SELECT paragraph_id, length(text) AS length, left(text, 80) AS text FROM {{batch}} "
-                f"WHERE length(text) NOT BETWEEN {int(low)} AND {int(high)}",
+                quality.text_length_out_of_bounds(low, high),
                 f"{low} to {high} characters (NEWSFLOW_PARAGRAPH_MAX_CHARS)",
                 "paragraph_id",
             ),
@@ -230,7 +144,7 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
                 "text_has_no_replacement_character",
                 CRITICAL,
                 "text",
-                "SELECT paragraph_id, text FROM {batch} WHERE contains(text, chr(65533))",
+                quality.TEXT_HAS_NO_REPLACEMENT_CHARACTER,
                 "U+FFFD marks bytes that were decoded wrongly",
                 "paragraph_id",
             ),
@@ -238,7 +152,7 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
                 "text_has_no_control_characters",
                 CRITICAL,
                 "text",
-                f"SELECT paragraph_id, text FROM {{batch}} WHERE regexp_matches(text, '{CONTROL_CHARACTERS}')",
+                quality.TEXT_HAS_NO_CONTROL_CHARACTERS,
                 "control characters other than TAB",
                 "paragraph_id",
             ),
@@ -246,7 +160,7 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
                 "char_count_matches_text",
                 CRITICAL,
                 "char_count",
-                "SELECT paragraph_id, char_count, length(text) AS length FROM {batch} WHERE char_count <> length(text)",
+                quality.CHAR_COUNT_MATCHES_TEXT,
                 "the stored length is the text's length in characters",
                 "paragraph_id",
             ),
@@ -266,8 +180,7 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
                 "occurrence_paragraph_exists",
                 CRITICAL,
                 "paragraph_id",
-                "SELECT o.document_id, o.position, o.paragraph_id FROM {batch} AS o "
-                "ANTI JOIN core.paragraphs AS p ON p.paragraph_id = o.paragraph_id",
+                quality.OCCURRENCE_PARAGRAPH_EXISTS,
                 "every occurrence points to a paragraph",
                 "document_id",
             ),
@@ -275,17 +188,14 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
                 "occurrence_document_exists",
                 CRITICAL,
                 "document_id",
-                "SELECT o.document_id, o.position FROM {batch} AS o "
-                "ANTI JOIN core.documents AS d ON d.document_id = o.document_id",
+                quality.OCCURRENCE_DOCUMENT_EXISTS,
                 "every occurrence points to a document",
             ),
             rows_check(
                 "kept_copy_is_current",
                 CRITICAL,
                 "kept_document_id",
-                f"SELECT o.document_id, o.position, o.kept_document_id FROM {CURRENT_OCCURRENCES} "
-                "ANTI JOIN (SELECT document_id FROM core.documents WHERE is_current) AS k "
-                "ON k.document_id = o.kept_document_id",
+                quality.KEPT_COPY_IS_CURRENT,
                 "every removed occurrence links to a copy users can see",
                 "document_id",
             ),
@@ -293,10 +203,7 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
                 "kept_copy_has_the_same_paragraph",
                 CRITICAL,
                 "kept_position",
-                f"SELECT o.document_id, o.position, o.paragraph_id, k.paragraph_id AS kept_paragraph_id "
-                f"FROM {CURRENT_OCCURRENCES} LEFT JOIN core.document_paragraphs AS k "
-                "ON k.document_id = o.kept_document_id AND k.position = o.kept_position "
-                "WHERE k.paragraph_id IS DISTINCT FROM o.paragraph_id",
+                quality.KEPT_COPY_HAS_THE_SAME_PARAGRAPH,
                 "every occurrence links to a kept occurrence of the same paragraph",
                 "document_id",
             ),
@@ -304,11 +211,7 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
                 "one_kept_copy_per_paragraph",
                 CRITICAL,
                 "paragraph_id",
-                # Over every current occurrence of the audited occurrences' paragraphs, wherever it is.
-                f"SELECT o.paragraph_id, count(*) FILTER (WHERE o.kept_document_id = o.document_id "
-                f"AND o.kept_position = o.position) AS kept FROM {CURRENT_DOCUMENT_PARAGRAPHS} "
-                "WHERE o.paragraph_id IN (SELECT paragraph_id FROM {batch}) AND NOT o.is_boilerplate "
-                "GROUP BY o.paragraph_id HAVING kept <> 1",
+                quality.ONE_KEPT_COPY_PER_PARAGRAPH,
                 "the dedup invariant: each distinct paragraph is kept exactly once (boilerplate is no copy)",
                 "paragraph_id",
             ),
@@ -316,9 +219,7 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
                 "article_text_has_no_repeated_paragraph",
                 CRITICAL,
                 "paragraph_id",
-                f"SELECT o.document_id, o.paragraph_id, count(*) AS times FROM {CURRENT_OCCURRENCES} "
-                "WHERE NOT o.is_repeat_in_document AND NOT o.is_boilerplate "
-                "GROUP BY o.document_id, o.paragraph_id HAVING count(*) > 1",
+                quality.ARTICLE_TEXT_HAS_NO_REPEATED_PARAGRAPH,
                 "no article's text contains the same paragraph twice",
                 "document_id",
             ),
@@ -326,11 +227,7 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
                 "boilerplate_is_no_copy",
                 CRITICAL,
                 "is_boilerplate",
-                f"SELECT o.document_id, o.position, o.is_boilerplate, o.boilerplate_reason FROM {CURRENT_OCCURRENCES} "
-                "WHERE o.is_boilerplate IS DISTINCT FROM (o.boilerplate_reason IS NOT NULL) "
-                "OR (o.is_boilerplate AND (o.is_repeat_in_document OR o.is_duplicate_of_earlier_document "
-                "OR o.kept_document_id <> o.document_id OR o.kept_position <> o.position "
-                "OR coalesce(o.is_near_repeat_in_document OR o.is_near_duplicate_of_earlier_document, false)))",
+                quality.BOILERPLATE_IS_NO_COPY,
                 "a boilerplate occurrence has its reason, is neither a repeat nor a copy, and is its own kept copy",
                 "document_id",
             ),
@@ -338,12 +235,7 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
                 "no_boilerplate_in_article_text",
                 CRITICAL,
                 "is_boilerplate",
-                "SELECT o.document_id, o.position, o.boilerplate_reason, a.title FROM {batch} AS o "
-                "JOIN articles AS a ON a.document_id = o.document_id JOIN core.paragraphs AS p USING (paragraph_id) "
-                "WHERE o.is_boilerplate AND ((o.position = 1 AND a.title IS NOT NULL) "
-                "OR (list_contains(string_split(a.text, chr(10) || chr(10)), coalesce(o.text_variant, p.text)) "
-                "AND NOT EXISTS (SELECT 1 FROM core.document_paragraphs AS k WHERE k.document_id = o.document_id "
-                "AND k.paragraph_id = o.paragraph_id AND NOT k.is_boilerplate)))",
+                quality.NO_BOILERPLATE_IN_ARTICLE_TEXT,
                 "no boilerplate paragraph is in an article's text or is its title",
                 "document_id",
             ),
@@ -355,32 +247,21 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
                 "clustered_occurrences_decided",
                 CRITICAL,
                 "paragraph_id",
-                f"SELECT o.document_id, o.position, o.paragraph_id FROM {CURRENT_DOCUMENT_PARAGRAPHS} "
-                "JOIN {batch} AS c ON c.paragraph_id = o.paragraph_id "
-                "WHERE o.near_kept_document_id IS NULL AND NOT o.is_boilerplate",
+                quality.CLUSTERED_OCCURRENCES_DECIDED,
                 "every occurrence of a clustered paragraph (boilerplate aside) has its near-duplicate decision",
             ),
             rows_check(
                 "near_kept_copy_in_cluster",
                 CRITICAL,
                 "cluster_id",
-                f"SELECT o.document_id, o.position, c.cluster_id FROM {CURRENT_DOCUMENT_PARAGRAPHS} "
-                "JOIN {batch} AS c ON c.paragraph_id = o.paragraph_id "
-                "JOIN core.document_paragraphs AS k "
-                "ON k.document_id = o.near_kept_document_id AND k.position = o.near_kept_position "
-                "WHERE k.paragraph_id NOT IN (SELECT paragraph_id FROM {batch} WHERE cluster_id = c.cluster_id)",
+                quality.NEAR_KEPT_COPY_IN_CLUSTER,
                 "the occurrence kept for a cluster holds one of the cluster's paragraphs",
             ),
             rows_check(
                 "cluster_numbers_agree",
                 CRITICAL,
                 "cluster_id",
-                "SELECT a.cluster_id, a.paragraph_id, b.paragraph_id AS other, sa.numbers, sb.numbers AS other_numbers "
-                "FROM {batch} AS a JOIN {batch} AS b "
-                "ON b.cluster_id = a.cluster_id AND b.paragraph_id > a.paragraph_id "
-                "JOIN core.near_signatures AS sa ON sa.paragraph_id = a.paragraph_id "
-                "JOIN core.near_signatures AS sb ON sb.paragraph_id = b.paragraph_id "
-                "WHERE NOT (list_has_all(sa.numbers, sb.numbers) OR list_has_all(sb.numbers, sa.numbers))",
+                quality.CLUSTER_NUMBERS_AGREE,
                 "no cluster joins paragraphs whose numbers differ (different facts)",
             ),
         ],
@@ -389,10 +270,7 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
                 "occurrences_add_up",
                 CRITICAL,
                 "paragraphs_raw",
-                "SELECT r.run_id, o.occurrences, d.paragraphs_raw FROM {batch} AS r "
-                "CROSS JOIN (SELECT count(*) AS occurrences FROM core.document_paragraphs) AS o "
-                "CROSS JOIN (SELECT coalesce(sum(paragraphs_raw), 0) AS paragraphs_raw FROM core.documents) AS d "
-                "WHERE o.occurrences <> d.paragraphs_raw",
+                quality.OCCURRENCES_ADD_UP,
                 "the warehouse holds each occurrence of every document version once: as many occurrences as "
                 "the versions' paragraphs_raw add up to, so no row outside the audit was lost or doubled",
             ),
@@ -400,10 +278,7 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
                 "paragraphs_add_up",
                 CRITICAL,
                 "paragraphs_new",
-                f"SELECT r.run_id, p.paragraphs, b.paragraphs AS published, r.paragraphs_new FROM {{batch}} AS r "
-                "CROSS JOIN (SELECT count(*) AS paragraphs FROM core.paragraphs) AS p "
-                f"CROSS JOIN ({PUBLISHED_PARAGRAPHS}) AS b "
-                "WHERE p.paragraphs <> b.paragraphs + r.paragraphs_new",
+                quality.PARAGRAPHS_ADD_UP,
                 "the paragraphs the last published run counted, plus those this run found new: no paragraph row "
                 "outside the audit was lost or doubled",
             ),
@@ -416,25 +291,14 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
                 "files_seen_are_in_source_files",
                 CRITICAL,
                 "files_seen",
-                "SELECT r.run_id, r.files_seen, count(s.source_path) AS tracked FROM {batch} AS r "
-                "LEFT JOIN core.source_files AS s ON s.source_root = r.source_root AND s.status <> 'deleted' "
-                "GROUP BY r.run_id, r.files_seen HAVING r.files_seen <> count(s.source_path)",
+                quality.FILES_SEEN_ARE_IN_SOURCE_FILES,
                 "every file the run saw is tracked as loaded or quarantined",
             ),
             rows_check(
                 "loaded_files_match_current_documents",
                 CRITICAL,
                 "document_id",
-                "SELECT s.source_path, s.document_id, 'a loaded file without its current document' AS problem "
-                "FROM {batch} AS r "
-                "JOIN core.source_files AS s ON s.source_root = r.source_root AND s.status = 'loaded' "
-                "ANTI JOIN (SELECT * FROM core.documents WHERE is_current) AS d "
-                "ON d.document_id = s.document_id AND d.source_root = s.source_root AND d.source_path = s.source_path "
-                "UNION ALL "
-                "SELECT d.source_path, d.document_id, 'a current document without its loaded file' "
-                "FROM {batch} AS r JOIN core.documents AS d ON d.source_root = r.source_root AND d.is_current "
-                "ANTI JOIN (SELECT * FROM core.source_files WHERE status = 'loaded') AS s "
-                "ON s.document_id = d.document_id AND s.source_root = d.source_root AND s.source_path = d.source_path",
+                quality.LOADED_FILES_MATCH_CURRENT_DOCUMENTS,
                 "each loaded file points to its current document, and each current document to its loaded file",
             ),
         ],
@@ -472,5 +336,4 @@ def build_suites(config: QualityConfig) -> dict[str, list[Check]]:
 
 
 def asset_queries(run_id: int, config: QualityConfig) -> dict[str, str]:
-    values = {"run_id": int(run_id), "history_runs": int(config.history_runs), "audit_all": bool(config.audit_all)}
-    return {suite: query.format(**values).strip() for suite, query in ASSETS.items()}
+    return quality.asset_queries(run_id, config.history_runs, config.audit_all)

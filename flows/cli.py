@@ -141,9 +141,9 @@ def run(
 
     with signals_cancel():
         try:
-            settings = Settings.load(db=db, source=source, include=include, exclude=exclude)
+            settings = Settings.load(db=db, source=source, include=include, exclude=exclude, wait=wait)
             with reporting(err):
-                summary = run_newsflow(settings, wait=wait, on_wait=waiting)
+                summary = run_newsflow(settings, on_wait=waiting)
         except RunCancelledError as exc:
             raise fail(str(exc), exc.exit_code) from None
         except RunCancelled as exc:  # before it held the writer lock
@@ -305,7 +305,8 @@ def serve(
 
     try:
         check_schedule(cron, interval)
-        serve_ingest(Settings.load(db=db, source=source, include=include, exclude=exclude), cron, interval, wait)
+        settings = Settings.load(db=db, source=source, include=include, exclude=exclude, wait=wait)
+        serve_ingest(settings, cron, interval)
     except (ServeError, *known_errors()) as exc:
         raise fail(str(exc)) from None
 

@@ -32,16 +32,14 @@ from expectations.config import QualityConfig, data_docs_index
 from expectations.results import QualityResult
 from flows.cancel import cancellation, now_in, signals_cancel
 from flows.progress import run_progress
-from flows.settings import DEFAULT_FILE_MAX_BYTES, DEFAULT_KEEP_PREVIOUS, DEFAULT_MEMORY_LIMIT
+from flows.settings import Settings
 from flows.unchanged import SKIP_TAG, note_skip
 from tasks.audit import Audit, audit_candidate, blame
 from tasks.dedup import dedup
 from tasks.discover import NOTHING_READ, count_files, find_changes, has_work, plan_batches
-from tasks.file_selection import FileSelection
 from tasks.fingerprint import NORMALIZATION_VERSION
 from tasks.index_search import index_search
 from tasks.merge import merge
-from tasks.near_config import NearDupConfig
 from tasks.near_dedup import near_dedup
 from tasks.prepare import BatchLimits, PreparedBatch, prepare, timed
 from tasks.publish import publish, published_run, record_early_end
@@ -49,7 +47,7 @@ from tasks.report import report
 from tasks.stage import stage, stage_deleted
 from tasks.validate import validate
 from warehouse.audit_scope import mark_audit_scope
-from warehouse.connection import CorruptWarehouseError, WarehouseError, connect, verify_every_block
+from warehouse.connection import CorruptWarehouseError, WarehouseError, checkpoint, connect, verify_every_block
 from warehouse.lock import WriterLock
 from warehouse.meta import require_version
 from warehouse.runs import start_run
@@ -68,72 +66,64 @@ discover = task(name="discover", cache_policy=NO_CACHE)(find_changes)
 
 
 @flow(name="ingest")
-def ingest_flow(
-    source: Path,
-    db: Path,
-    languages: tuple[str, ...],
-    batch_files: int,
-    paragraph_max_chars: int = QualityConfig.paragraph_max_chars,
-    file_max_bytes: int = DEFAULT_FILE_MAX_BYTES,
-    wait: bool = False,
-    memory_limit: str = DEFAULT_MEMORY_LIMIT,
-    follow_symlinks_outside: bool = False,
-    keep_previous: int = DEFAULT_KEEP_PREVIOUS,
-    near: NearDupConfig = NearDupConfig(),  # noqa: B008 - frozen, so one shared default is safe
-    selection: FileSelection = FileSelection(),  # noqa: B008 - frozen too
-    audit_all: bool = False,
-) -> dict[str, int] | State:
-    """Bring the warehouse at `db` up to date with the articles under `source`.
+def ingest_flow(settings: Settings) -> dict[str, int] | State:
+    """Bring the warehouse at `settings.db` up to date with the articles under `settings.source`.
 
     Returns the run's counts, a Failed state naming the critical expectations that failed, or a
     Cancelled state naming the signal and the step it stopped. A folder with nothing new to read or
     delete is skipped: the counts say `skipped`, and the warehouse file is not touched (it was
     validated when it was published). The gate audits the rows the run changed, or every row with
-    `audit_all` (warehouse/sql/audit_scope.sql).
+    `settings.audit_all` (warehouse/sql/audit_scope.sql).
     """
-    root = str(source)
+    root = str(settings.source)
     started_at = datetime.now(UTC)
     # The counts as far as the run got, recorded if it stops early; merge makes them complete.
     progress: dict[str, int] = {}
     # Under `newsflow run` the command holds the lock already; a deployment's run takes it here.
-    with signals_cancel(), WriterLock(db, wait=wait):
-        candidate = candidate_path(db)
+    with signals_cancel(), WriterLock(settings.db, wait=settings.wait):
+        candidate = candidate_path(settings.db)
         try:
             now_in("discover")
-            plan, deleted, skipped = discover(source, db, follow_symlinks_outside, selection)
+            plan, deleted, skipped = discover(
+                settings.source, settings.db, settings.follow_symlinks_outside, settings.selection
+            )
             if skipped:
                 get_run_logger().info("skipped %d file(s) (%s), e.g. %s", len(skipped),
-                                      selection.why_skipped(skipped[0]), skipped[0])  # fmt: skip
+                                      settings.selection.why_skipped(skipped[0]), skipped[0])  # fmt: skip
             if not has_work(plan, deleted):
                 counts = count_files(plan, NOTHING_READ, deleted)
-                mark_skipped(db, source, counts, (datetime.now(UTC) - started_at).total_seconds())
+                mark_skipped(settings.db, settings.source, counts, (datetime.now(UTC) - started_at).total_seconds())
                 return counts | {"skipped": 1}
-            if db.exists():  # a damaged file is refused whole, never copied into a candidate and published
-                verify_every_block(db)
-            candidate = open_candidate(db)
-            limits = BatchLimits(file_max_bytes, paragraph_max_chars, near)
+            if settings.db.exists():  # a damaged file is refused whole, never copied into a candidate and published
+                verify_every_block(settings.db)
+            candidate = open_candidate(settings.db)
+            limits = BatchLimits(settings.file_max_bytes, settings.paragraph_max_chars, settings.near)
             timings: Counter[tuple[str, str]] = Counter()  # steps that end after merge recorded the counters
             timings["discover", "files_not_selected"] = len(skipped)
-            config = QualityConfig(languages=languages, paragraph_max_chars=paragraph_max_chars, audit_all=audit_all)
+            config = QualityConfig(
+                languages=settings.languages,
+                paragraph_max_chars=settings.paragraph_max_chars,
+                audit_all=settings.audit_all,
+            )
 
             def load(planned: pl.DataFrame) -> tuple[int, dict[str, int]]:
                 return load_candidate(
-                    candidate, planned, deleted, source, languages, batch_files, limits, memory_limit, timings,
-                    progress, audit_all,
+                    candidate, planned, deleted, settings.source, settings.languages, settings.batch_files, limits,
+                    settings.memory_limit, timings, progress, settings.audit_all,
                 )  # fmt: skip
 
-            audit = audit_run(db, candidate, plan, load, config, timings)
+            audit = audit_run(settings.db, candidate, plan, load, config, timings)
             run_id, counts, results = audit.run_id, audit.counts, audit.results
             now_in("publish")
             get_run_logger().info("publishing run %d", run_id)
-            failure = publish(db, candidate, run_id, results, timings, audit.held_back, keep_previous)
+            failure = publish(settings.db, candidate, run_id, results, timings, audit.held_back, settings.keep_previous)
             now_in("report")
         except BaseException as exc:
             discard(candidate)  # first: on a full disk, recording the run needs the room it took
-            return end_early(db, root, started_at, progress, exc)
+            return end_early(settings.db, root, started_at, progress, exc)
         finally:
             discard(candidate)
-    report(db, run_id, counts, results, failure, audit.held_back)
+    report(settings.db, run_id, counts, results, failure, audit.held_back)
     if failure:
         return Failed(message=failure)
     return counts | {"run_id": run_id}
@@ -296,7 +286,7 @@ def load_candidate(
             timings.update({("index_search", key): n for key, n in index_search(con).items()})
         with timed(timings, "audit_scope"):
             timings.update({("audit_scope", key): n for key, n in mark_audit_scope(con, run_id, audit_all).items()})
-        con.execute("CHECKPOINT")
+        checkpoint(con)
     finally:
         con.close()
     return run_id, counts

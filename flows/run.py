@@ -41,7 +41,7 @@ class RunCancelledError(Exception):
         self.exit_code = exit_code
 
 
-def run_newsflow(settings: Settings, *, wait: bool = False, on_wait: Callable[[str], None] | None = None) -> Group:
+def run_newsflow(settings: Settings, *, on_wait: Callable[[str], None] | None = None) -> Group:
     """Hold the writer lock through the whole run and return the summary to print."""
 
     def waiting(holder: str) -> None:
@@ -49,7 +49,7 @@ def run_newsflow(settings: Settings, *, wait: bool = False, on_wait: Callable[[s
         if on_wait is not None:
             on_wait(holder)
 
-    with WriterLock(settings.db, wait=wait, on_wait=waiting):
+    with WriterLock(settings.db, wait=settings.wait, on_wait=waiting):
         now_in("startup")
         started_at = datetime.now(UTC)
         try:
@@ -62,7 +62,7 @@ def run_newsflow(settings: Settings, *, wait: bool = False, on_wait: Callable[[s
                 require_space(settings.db)  # the flow checks again as it copies; this fails before Prefect starts
             # The server boots on the other core while the flow imports.
             with EmbeddedPrefectServer(prefect_home(settings.db)) as server:
-                return run_ingest(settings, server, skipped, wait=wait)
+                return run_ingest(settings, server, skipped)
         except RunCancelled:
             cancelled = cancellation()
             if cancelled.step != "startup":  # the flow had published: its verdict stands
@@ -77,7 +77,7 @@ def run_newsflow(settings: Settings, *, wait: bool = False, on_wait: Callable[[s
             ) from None
 
 
-def run_ingest(settings: Settings, server: EmbeddedPrefectServer, skipped: list[str], *, wait: bool = False) -> Group:
+def run_ingest(settings: Settings, server: EmbeddedPrefectServer, skipped: list[str]) -> Group:
     """Run the flow and return the summary to print; `skipped`: the files the selection left out."""
     with signals_deferred():  # Prefect's imports take seconds at startup: a signal waits for them
         from flows.ingest import ingest_flow
@@ -96,12 +96,7 @@ def run_ingest(settings: Settings, server: EmbeddedPrefectServer, skipped: list[
     server.wait_until_healthy()
     started = time.perf_counter()
     flow = ingest_flow.with_options(task_runner=task_runner(settings.dask_address))
-    state = flow(
-        settings.source, settings.db, settings.languages, settings.batch_files,
-        settings.paragraph_max_chars, settings.file_max_bytes, wait, settings.memory_limit,
-        settings.follow_symlinks_outside, settings.keep_previous, settings.near, settings.selection,
-        settings.audit_all, return_state=True,
-    )  # fmt: skip
+    state = flow(settings, return_state=True)
     elapsed = time.perf_counter() - started
     flow_run_id = str(state.state_details.flow_run_id)
     if (cancelled := cancellation()) is not None:

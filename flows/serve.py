@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,14 +13,11 @@ from rich.text import Text
 
 from expectations.config import data_docs_index, quality_folder
 from flows.settings import Settings
+from warehouse.run_summary import last_runs
 from warehouse.skips import recent_skips
 from warehouse.snapshot import previous_versions
 
 DEPLOYMENT = "newsflow-ingest"
-LAST_RUNS = """
-SELECT run_id, started_at, finished_at, status, files_seen, files_loaded, files_quarantined, paragraphs_read, message
-FROM runs ORDER BY run_id DESC LIMIT 5
-"""
 
 
 class ServeError(RuntimeError):
@@ -55,7 +51,7 @@ def check_schedule(cron: str | None, interval: int | None) -> None:
         ) from None
 
 
-def serve_ingest(settings: Settings, cron: str | None, interval: int | None, wait: bool) -> None:
+def serve_ingest(settings: Settings, cron: str | None, interval: int | None) -> None:
     """Register the ingest deployment with its schedule and run its flow runs as they come due (blocks)."""
     require_server()
     from flows.ingest import ingest_flow
@@ -66,21 +62,7 @@ def serve_ingest(settings: Settings, cron: str | None, interval: int | None, wai
         cron=cron,
         interval=interval,
         limit=1,  # one run at a time from this process; the writer lock guards against others
-        parameters={
-            "source": str(settings.source),
-            "db": str(settings.db),
-            "languages": list(settings.languages),
-            "batch_files": settings.batch_files,
-            "paragraph_max_chars": settings.paragraph_max_chars,
-            "file_max_bytes": settings.file_max_bytes,
-            "wait": wait,
-            "memory_limit": settings.memory_limit,
-            "follow_symlinks_outside": settings.follow_symlinks_outside,
-            "keep_previous": settings.keep_previous,
-            "near": asdict(settings.near),
-            "selection": asdict(settings.selection),
-            "audit_all": settings.audit_all,
-        },
+        parameters={"settings": settings.as_parameters()},
         description=f"Ingest {settings.source} into {settings.db}",
     )
 
@@ -148,7 +130,7 @@ def last_skip(db: Path, last_finished: datetime | None) -> str:
 def status(settings: Settings, con: duckdb.DuckDBPyConnection) -> Group:
     """What `newsflow status` prints, from the published warehouse on `con`."""
     lines: list = []
-    rows = con.execute(LAST_RUNS).fetchall()
+    rows = last_runs(con)
     table = Table(title="last runs (times in UTC)", title_justify="left")
     for header in ("run", "started", "took", "status", "files", "loaded", "quar.", "paras"):
         table.add_column(header, justify="left" if header in ("started", "status") else "right")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tasks.file_selection import DEFAULT_INCLUDE, FileSelection, parse_patterns
 from tasks.near_config import NearDupConfig
@@ -52,12 +53,15 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True)
 class Settings:
+    """The one parameters object: `newsflow run` and `newsflow serve` build it (`load`), and the ingest
+    flow takes it, as itself or, from a deployment, as the JSON of `as_parameters`."""
+
     db: Path
     source: Path
-    languages: tuple[str, ...]
-    batch_files: int
-    paragraph_max_chars: int
-    file_max_bytes: int
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES
+    batch_files: int = DEFAULT_BATCH_FILES
+    paragraph_max_chars: int = DEFAULT_PARAGRAPH_MAX_CHARS
+    file_max_bytes: int = DEFAULT_FILE_MAX_BYTES
     memory_limit: str = DEFAULT_MEMORY_LIMIT  # of DuckDB while a run writes
     dask_address: str | None = None  # flows/task_runner.py
     follow_symlinks_outside: bool = False  # tasks/discover.py: symlinks out of the source folder
@@ -65,6 +69,7 @@ class Settings:
     near: NearDupConfig = field(default_factory=NearDupConfig)  # near-duplicate thresholds
     selection: FileSelection = field(default_factory=FileSelection)  # which files are articles
     audit_all: bool = False  # the gate audits every row, not only those the run changed
+    wait: bool = False  # queue behind a run that is writing, instead of failing (--wait)
 
     @classmethod
     def load(
@@ -73,6 +78,7 @@ class Settings:
         source: Path | None = None,
         include: list[str] | None = None,
         exclude: list[str] | None = None,
+        wait: bool = False,
     ) -> Settings:
         """The settings from the flags given (None: not given), then the environment, then the defaults."""
         env = os.environ
@@ -100,7 +106,12 @@ class Settings:
                 exclude=_patterns(exclude, env, "NEWSFLOW_EXCLUDE", "", "--exclude"),
             ),
             audit_all=_flag(env, "NEWSFLOW_AUDIT_ALL"),
+            wait=wait,
         )
+
+    def as_parameters(self) -> dict[str, Any]:
+        """The settings as a deployment's JSON parameters; Prefect validates them back into Settings."""
+        return asdict(self) | {"db": str(self.db), "source": str(self.source), "languages": list(self.languages)}
 
 
 def _patterns(given: list[str] | None, env: os._Environ[str], name: str, default: str, flag: str) -> tuple[str, ...]:

@@ -11,38 +11,22 @@ from rich.table import Table
 from rich.text import Text
 
 from flows.settings import Settings
+from warehouse.run_summary import language_summary, last_run_of, quarantined_files, recorded_run, run_quality
 from warehouse.runs import held_back_files
 
-LANGUAGE_SUMMARY = """
-SELECT language, articles, paragraphs_read, paragraphs_unique, repeats_in_document,
-       duplicates_of_earlier_documents, duplicate_ratio
-FROM language_summary
-"""
 QUARANTINE_SHOWN = 20
 SKIPPED_SHOWN = 5
-QUARANTINED = "SELECT source_path, reason FROM quarantine WHERE source_root = ? ORDER BY source_path"
-RUN_COLUMNS = (
-    "run_id", "status", "message", "files_seen", "files_loaded", "files_unchanged", "files_quarantined",
-    "files_deleted", "paragraphs_read", "paragraphs_unique", "paragraphs_new",
-)  # fmt: skip
-THIS_RUN = f"SELECT {', '.join(RUN_COLUMNS)} FROM runs WHERE flow_run_id = ?"
-LAST_RUN = "SELECT run_id, status, finished_at FROM runs WHERE source_root = ? ORDER BY run_id DESC LIMIT 1"
-QUALITY = """
-SELECT suite, expectation, severity, success, unexpected_count FROM quality_results
-WHERE run_id = ? ORDER BY success, severity, suite, expectation
-"""
 
 
 def summarize_run(
     con: duckdb.DuckDBPyConnection, settings: Settings, flow_run_id: str, skipped: list[str], elapsed: float
 ) -> Group | None:
     """The summary of the run recorded under `flow_run_id`, or None if it recorded nothing."""
-    run = con.execute(THIS_RUN, [flow_run_id]).fetchone()
-    if run is None:
+    run_counts = recorded_run(con, flow_run_id)
+    if run_counts is None:
         return None
-    quality = con.execute(QUALITY, [run[0]]).fetchall()
-    held_back = held_back_files(con, run[0])
-    run_counts = dict(zip(RUN_COLUMNS, run, strict=True))
+    quality = run_quality(con, run_counts["run_id"])
+    held_back = held_back_files(con, run_counts["run_id"])
     return summarize(settings, run_counts, skipped, elapsed, con, quality, held_back)
 
 
@@ -64,7 +48,7 @@ def summarize_unchanged(
     noted: str,
 ) -> Group:
     """The summary of a run that found nothing to read or delete, and so wrote nothing."""
-    last = con.execute(LAST_RUN, [str(settings.source)]).fetchone()
+    last = last_run_of(con, str(settings.source))
     since = f"run {last[0]} ({last[1]}, {last[2]:%Y-%m-%d %H:%M:%S %Z})" if last else "the last run"
     c = file_counts
     lines = [
@@ -130,12 +114,12 @@ def warehouse_parts(con: duckdb.DuckDBPyConnection, settings: Settings) -> list:
     table = Table(title="the warehouse by language", title_justify="left")
     for header in ("language", "articles", "paragraphs", "unique", "repeats", "copies", "dup ratio"):
         table.add_column(header, justify="left" if header == "language" else "right")
-    for row in con.execute(LANGUAGE_SUMMARY).fetchall():
+    for row in language_summary(con):
         table.add_row(*(f"{value:.1%}" if isinstance(value, float) else str(value) for value in row))
     # A line of its own, not the table's caption: rich wraps a caption to the table's width.
     key = Text("repeats: inside the same article; copies: of a paragraph kept in an earlier article", style="dim")
     parts: list = [table, key]
-    quarantined = con.execute(QUARANTINED, [str(settings.source)]).fetchall()
+    quarantined = quarantined_files(con, str(settings.source))
     for path, reason in quarantined[:QUARANTINE_SHOWN]:
         parts.append(Text.assemble(("quarantined ", "bold yellow"), f"{path}: {reason}"))
     if len(quarantined) > QUARANTINE_SHOWN:

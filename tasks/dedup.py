@@ -14,24 +14,9 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from tasks.boilerplate import RecurringConfig
+from warehouse.dedup import flag_counts
 from warehouse.sql_script import run_script
 from warehouse.transaction import transaction
-
-FLAG_COUNTS = """
-SELECT
-    count(*) AS decided,
-    count(*) FILTER (WHERE is_repeat_in_document) AS repeats_in_document,
-    count(*) FILTER (WHERE is_duplicate_of_earlier_document AND NOT is_repeat_in_document)
-        AS duplicates_of_earlier_documents
-FROM staging.occurrence_flags
-"""
-BOILERPLATE_COUNTS = """
-SELECT
-    count(*) FILTER (WHERE is_boilerplate) AS boilerplate,
-    count(*) FILTER (WHERE boilerplate_reason = 'recurring_in_source') AS recurring_in_source,
-    (SELECT count(*) FROM recurring_lines) AS recurring_lines
-FROM staging.boilerplate_flags
-"""
 
 
 def find_duplicates(
@@ -42,10 +27,7 @@ def find_duplicates(
         run_script(con, "next_documents", root=source_root)
         run_script(con, "boilerplate", root=source_root, **recurring.parameters())
         run_script(con, "dedup")
-    flags = con.execute(FLAG_COUNTS).fetchone() + con.execute(BOILERPLATE_COUNTS).fetchone()
-    names = ("decided", "repeats_in_document", "duplicates_of_earlier_documents", "boilerplate",
-             "recurring_in_source", "recurring_lines")  # fmt: skip
-    return dict(zip(names, flags, strict=True))
+    return flag_counts(con)
 
 
 dedup = task(name="dedup", cache_policy=NO_CACHE)(find_duplicates)

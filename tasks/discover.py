@@ -18,6 +18,7 @@ import polars as pl
 from tasks.file_selection import EVERY_FILE, FileSelection
 from tasks.source_path import path_key
 from warehouse.connection import connect
+from warehouse.discovery import known_files as files_known_under
 
 FOUND_SCHEMA = {"source_path": pl.String, "size_bytes": pl.Int64, "mtime_ns": pl.Int64, "problem": pl.String}
 KNOWN_SCHEMA = {
@@ -28,11 +29,6 @@ KNOWN_SCHEMA = {
     "status": pl.String,
 }
 NOTHING_READ = pl.DataFrame(schema={"source_path": pl.String, "status": pl.String})
-KNOWN_FILES = """
-SELECT source_path, size_bytes, mtime_ns, content_hash, status
-FROM core.source_files
-WHERE source_root = ?
-"""
 OUTSIDE = "outside the source folder: the symlink leads to {}; set NEWSFLOW_FOLLOW_SYMLINKS_OUTSIDE=1 to follow it"
 FILE_KINDS = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
               (stat.S_ISBLK, "a block device"))  # fmt: skip
@@ -204,7 +200,7 @@ def known_files(db: Path, root: Path) -> pl.DataFrame:
         return pl.DataFrame(schema=KNOWN_SCHEMA)
     con = connect(db, read_only=True)
     try:
-        return con.execute(KNOWN_FILES, [str(root)]).pl().cast(KNOWN_SCHEMA)
+        return files_known_under(con, str(root)).cast(KNOWN_SCHEMA)
     finally:
         con.close()
 

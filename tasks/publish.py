@@ -17,7 +17,7 @@ from prefect.cache_policies import NO_CACHE
 from expectations.results import QualityResult
 from tasks.audit import name_files
 from warehouse.audit_scope import clear_audit_scope
-from warehouse.connection import connect, verify_every_block
+from warehouse.connection import checkpoint, connect, verify_every_block
 from warehouse.runs import (
     copy_run,
     finish_run,
@@ -86,7 +86,7 @@ def publish_run(
             message = failure or held_back_message(held_back or {})
             finish_run(con, run_id, "failed" if blocking else "completed", message)
             clear_audit_scope(con)
-        con.execute("CHECKPOINT")
+        checkpoint(con)
     finally:
         con.close()
     if blocking:  # the caller, which made the candidate, discards it
@@ -124,7 +124,7 @@ def amend_published(db: Path, write: Callable[[duckdb.DuckDBPyConnection], T]) -
         con = connect(candidate)
         try:
             written = write(con)
-            con.execute("CHECKPOINT")
+            checkpoint(con)
         finally:
             con.close()
         swap_in(candidate, db)

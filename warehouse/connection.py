@@ -50,6 +50,7 @@ READER_CONFIG = NO_EXTENSIONS | {
     "temp_directory": "",
     "lock_configuration": True,
 }
+CHECKPOINT = "CHECKPOINT"
 RECOVERY = "restore the previous version with `newsflow rollback`, or move the file aside to start anew"
 
 
@@ -144,3 +145,8 @@ def registered(con: duckdb.DuckDBPyConnection, **frames: Any) -> Iterator[None]:
     finally:
         for name in frames:
             con.unregister(name)
+
+
+def checkpoint(con: duckdb.DuckDBPyConnection) -> None:
+    """Write the log into the database file, so a candidate is whole in one file before it is swapped in."""
+    con.execute(CHECKPOINT)

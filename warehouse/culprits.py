@@ -27,7 +27,7 @@ FILES_HOLDING = {
 
 def files_holding(con: duckdb.DuckDBPyConnection, run_id: int, column: str, offending: str) -> list[str]:
     """The source paths of run `run_id` whose current documents hold the rows of the query `offending`
-    (a check's own query, trusted SQL from expectations/suites.py), matched on `column`."""
+    (a check's own query, trusted SQL from warehouse/quality.py), matched on `column`."""
     return [
         path
         for (path,) in con.execute(FILES_HOLDING[column].format(offending=offending), {"run_id": run_id}).fetchall()

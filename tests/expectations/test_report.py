@@ -17,7 +17,7 @@ from expectations.suites import build_suites
 from flows.ingest import ingest_flow
 from flows.settings import DEFAULT_LANGUAGES
 from tests.corpus import GERMAN_SEED
-from tests.flows.helpers import TEST_BATCH_FILES, damage_published_text, ingest
+from tests.flows.helpers import damage_published_text, flow_settings, ingest
 from warehouse.connection import connect
 
 CHROMIUM = shutil.which("chromium")
@@ -43,7 +43,7 @@ def three_runs(tmp_path_factory: pytest.TempPathFactory, prefect_api: None) -> P
     ingest(articles, db)
     damage_published_text(db, "Die Zusammenarbeit w\ufffdchst.")
     (articles / "new.txt").write_text("Ein neuer Artikel.\n", encoding="utf-8")
-    state = ingest_flow(articles.resolve(), db, DEFAULT_LANGUAGES, TEST_BATCH_FILES, audit_all=True, return_state=True)
+    state = ingest_flow(flow_settings(articles, db, audit_all=True), return_state=True)
     assert state.is_failed()
     return db
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flows.ingest import ingest_flow
-from flows.settings import DEFAULT_LANGUAGES
+from flows.settings import Settings
 from warehouse.connection import connect
 
 # Small batches, so that the seeds alone cross batch boundaries.
@@ -15,8 +15,13 @@ VOLATILE_COLUMNS = {"started_at", "finished_at", "flow_run_id", "applied_at"}
 RUN_COLUMNS = {"run_id", "first_seen_run", "last_changed_run", "loaded_run", "retired_run", "found_run", "changed_run"}
 
 
+def flow_settings(source: Path, db: Path, **overrides: object) -> Settings:
+    """The ingest flow's parameters for the test folder `source` and warehouse `db`: small batches, defaults."""
+    return Settings(db=db, source=source.resolve(), batch_files=TEST_BATCH_FILES, **overrides)
+
+
 def ingest(source: Path, db: Path) -> dict[str, int]:
-    return ingest_flow(source.resolve(), db, DEFAULT_LANGUAGES, TEST_BATCH_FILES)
+    return ingest_flow(flow_settings(source, db))
 
 
 def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:

@@ -15,9 +15,8 @@ import duckdb
 import pytest
 
 from flows.ingest import ingest_flow
-from flows.settings import DEFAULT_LANGUAGES
 from tasks.publish import record_early_end
-from tests.flows.helpers import TEST_BATCH_FILES, query
+from tests.flows.helpers import flow_settings, query
 from tests.flows.processes import publish_seeds
 from tests.flows.test_cli import assert_one_line_error, newsflow
 from warehouse.connection import CorruptWarehouseError
@@ -134,7 +133,7 @@ def test_the_flow_refuses_a_damaged_file_before_it_copies_it(prefect_api: None, 
     (tmp_path / "articles").mkdir()
     (tmp_path / "articles" / "new.txt").write_text("Ein neuer Absatz.\n", encoding="utf-8")
     before = state(tmp_path)
-    run = ingest_flow((tmp_path / "articles").resolve(), db, DEFAULT_LANGUAGES, TEST_BATCH_FILES, return_state=True)
+    run = ingest_flow(flow_settings(tmp_path / "articles", db), return_state=True)
     assert run.is_failed() and "is damaged: a block's checksum does not match" in run.message
     assert state(tmp_path) == before
 

@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from flows.ingest import ingest_flow
-from flows.settings import DEFAULT_LANGUAGES
 from flows.task_runner import task_runner
-from tests.flows.helpers import TEST_BATCH_FILES, warehouse_state
+from tests.flows.helpers import flow_settings, warehouse_state
 
 pytestmark = pytest.mark.slow
 
@@ -34,9 +33,9 @@ def test_the_flow_on_a_dask_cluster_builds_the_same_warehouse(
     threads, dask = tmp_path / "threads.duckdb", tmp_path / "dask.duckdb"
     source = articles.resolve()
 
-    ingest_flow.with_options(task_runner=task_runner(None))(source, threads, DEFAULT_LANGUAGES, TEST_BATCH_FILES)
+    ingest_flow.with_options(task_runner=task_runner(None))(flow_settings(source, threads))
     on_cluster = ingest_flow.with_options(task_runner=task_runner(scheduler_address))
-    counts = on_cluster(source, dask, DEFAULT_LANGUAGES, TEST_BATCH_FILES)
+    counts = on_cluster(flow_settings(source, dask))
 
     assert (counts["files_seen"], counts["files_loaded"], counts["files_quarantined"]) == (9, 8, 1)
     assert warehouse_state(dask) == warehouse_state(threads)

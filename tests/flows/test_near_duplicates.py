@@ -12,13 +12,12 @@ import polars as pl
 import pytest
 
 from flows.ingest import ingest_flow
-from flows.settings import DEFAULT_LANGUAGES
 from tasks.fingerprint import NORMALIZATION_VERSION
 from tasks.near_config import NearDupConfig
 from tasks.near_dedup import config_label
 from tasks.near_verify import measure_pairs
 from tests.corpus import RUSSIAN_SEED, SHARED_DATA, read_seed
-from tests.flows.helpers import TEST_BATCH_FILES, ingest, query
+from tests.flows.helpers import flow_settings, ingest, query
 from warehouse.connection import connect
 from warehouse.search import search_paragraphs
 
@@ -198,7 +197,7 @@ def test_a_warehouse_built_with_another_normalization_is_refused_with_what_to_do
     finally:
         con.close()
     (articles / "new.txt").write_text("Eine neue Meldung aus Berlin über das Wetter am Wochenende.\n", encoding="utf-8")
-    run = ingest_flow(articles.resolve(), db, DEFAULT_LANGUAGES, TEST_BATCH_FILES, return_state=True)
+    run = ingest_flow(flow_settings(articles, db), return_state=True)
     assert run.is_failed()
     assert re.search(r"normalization_version 0, and this newsflow uses 1.*Rebuild it", run.message)
     assert query(db, "SELECT count(*) FROM articles") == [(5,)]

@@ -25,7 +25,7 @@ from tasks.fingerprint import paragraph_id
 from tasks.publish import publish_run
 from tasks.report import artifact_keys
 from tests.corpus import GERMAN_SEED, RUSSIAN_SEED
-from tests.flows.helpers import TEST_BATCH_FILES, damage_published_text, ingest, query, snapshot
+from tests.flows.helpers import damage_published_text, flow_settings, ingest, query, snapshot
 from tests.flows.test_cli import newsflow
 from warehouse.audit_scope import mark_audit_scope
 from warehouse.connection import connect
@@ -331,7 +331,7 @@ def test_a_damaged_published_warehouse_fails_the_next_prefect_run(
     before = snapshot(db)
     (articles / "new.txt").write_text("Ein neuer Artikel über die Zusammenarbeit.", encoding="utf-8")
 
-    state = ingest_flow(articles.resolve(), db, DEFAULT_LANGUAGES, TEST_BATCH_FILES, audit_all=True, return_state=True)
+    state = ingest_flow(flow_settings(articles, db, audit_all=True), return_state=True)
 
     assert state.is_failed()
     assert failed_critical(db, 2) == failures
@@ -351,7 +351,7 @@ def test_bad_text_in_the_warehouse_fails_the_prefect_run_and_publishes_nothing(a
     before = snapshot(db)
     (articles / "new.txt").write_text("Ein neuer Artikel über die Zusammenarbeit.", encoding="utf-8")
 
-    state = ingest_flow(articles.resolve(), db, DEFAULT_LANGUAGES, TEST_BATCH_FILES, audit_all=True, return_state=True)
+    state = ingest_flow(flow_settings(articles, db, audit_all=True), return_state=True)
 
     assert state.is_failed()
     assert "paragraphs.text_has_no_replacement_character (1 unexpected)" in state.message
@@ -372,9 +372,7 @@ def test_bad_text_in_the_warehouse_fails_the_prefect_run_and_publishes_nothing(a
 
 def test_a_file_with_a_paragraph_over_the_configured_length_is_quarantined(articles: Path, tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
-    state = ingest_flow(
-        articles.resolve(), db, DEFAULT_LANGUAGES, TEST_BATCH_FILES, paragraph_max_chars=520, return_state=True
-    )
+    state = ingest_flow(flow_settings(articles, db, paragraph_max_chars=520), return_state=True)
     assert state.is_completed()
     quarantined = query(db, "SELECT source_path, reason FROM quarantine ORDER BY source_path")
     assert quarantined == [
@@ -460,7 +458,7 @@ def test_a_file_whose_rows_fail_the_gate_is_held_back_and_the_rest_published(art
     db = tmp_path / "w.duckdb"
     prepare_a_bad_file(articles, db)
 
-    state = ingest_flow(articles.resolve(), db, DEFAULT_LANGUAGES, TEST_BATCH_FILES, audit_all=True, return_state=True)
+    state = ingest_flow(flow_settings(articles, db, audit_all=True), return_state=True)
 
     assert state.is_completed()
     reason = HELD_BACK

@@ -1,4 +1,4 @@
--- What the quality gate audits of run $run_id (m012; expectations/suites.py reads it): the rows the run
+-- What the quality gate audits of run $run_id (m012; warehouse/quality.py ASSETS read it): the rows the run
 -- changed, and what an invariant about them needs beside them, instead of every row every time.
 -- Parameters: $run_id; $everything, true to audit every row (NEWSFLOW_AUDIT_ALL).
 --
