@@ -208,3 +208,9 @@ SHARE_WORDS_SEEN = (
 )
 COOKIE_SEEN = r"(?i)cookie"
 COMMENTS_SEEN = r"(?i)komment|comment|gedanken|пікір"
+# Words that speak to the reader or of "us" (the site, its authors): a feature of the boilerplate model
+# (tasks/boilerplate_model.py), not a rule: news quotes people who say "we" and "you" too.
+READER_WORDS = (
+    r"(?i)\b(?:you|your|we|our|us|du|dich|dir|dein|deine|ihr|euch|euer|wir|uns|unser|unsere|vous|votre|nous|notre"
+    r"|usted|nosotros|nuestro|вы|вас|ваш|мы|наш|сіз|біз)\b"
+)
