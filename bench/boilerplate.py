@@ -17,13 +17,14 @@ language-independent mode for the others) classifies the same paragraphs of the 
 document as <p> blocks in reading order; it sees no links or tags, as newsflow does not.
 Per language: the share of must-drop snippets dropped and of must-keep snippets kept, and the misses by kind.
 The trafilatura pages are split in two halves by a hash of the page id (nearly every page is its own site):
-the rules were tuned looking at the `dev` half only; the `held-out` half is the honest figure.
+the rules were tuned looking at the `dev` half only, and the model (tasks/boilerplate_model.py) was trained on
+it alone (bench/train_boilerplate.py); the `held-out` half, overall and per language, is the honest figure.
 
 Two more measurements, each its own run:
   --news     the share of paragraphs flagged in real runs over the news sets (ru, de, kk), by rule, and prints a
              sample of them to read (not written: the texts are the publishers'): news must not lose its paragraphs;
-  --cost DIR the time of the rules alone (tasks/boilerplate.py: hint_boilerplate) per MB of DIR's files, in
-             batches of 500 files as the prepare step sees them (e.g. /tmp/newsflow-corpus/100MB).
+  --cost DIR the time of the rules and the model (tasks/boilerplate.py: hint_boilerplate) per MB of DIR's files,
+             in batches of 500 files as the prepare step sees them (e.g. /tmp/newsflow-corpus/100MB).
 """
 
 from __future__ import annotations
@@ -156,7 +157,8 @@ def score(
             "justext": [(flagged, "justext") for flagged in justext_flags(lines, page["lang"])],
         }
         language = page["lang"] if page["lang"] in REPORTED_LANGUAGES else "other"
-        groups = (language, f"half: {half(page['id'])}") if page.get("split") else (language,)
+        side = f"half: {half(page['id'])}"
+        groups = (language, side, f"{side}: {language}") if page.get("split") else (language,)
         for label, snippets in (("keep", page["must_keep"]), ("drop", page["must_drop"])):
             for snippet in snippets:
                 found = [i for i, line in enumerate(lines) if snippet in line]
@@ -272,7 +274,7 @@ def flagged_in_news() -> dict[str, Any]:
 
 
 def rules_cost(folder: Path) -> dict[str, Any]:
-    """Seconds of hint_boilerplate alone over the folder's .txt files, in the prepare step's batches."""
+    """Seconds of hint_boilerplate (rules and model) over the folder's .txt files, in the prepare step's batches."""
     import polars as pl
 
     sys.path.insert(0, str(REPO))
@@ -282,7 +284,7 @@ def rules_cost(folder: Path) -> dict[str, Any]:
     files = sorted(folder.rglob("*.txt"))
     seconds = megabytes = 0.0
     paragraphs = 0
-    # The rules alone flag these (no recurring lines: they need the warehouse): on a news corpus, few.
+    # The rules and the model flag these (no recurring lines: they need the warehouse): on news, few.
     flagged: collections.Counter[str] = collections.Counter()
     samples: list[str] = []
     for start in range(0, len(files), COST_BATCH_FILES):
@@ -342,7 +344,7 @@ def main() -> None:
         "--news", action="store_true", help="flagged share on the news sets (results/boilerplate_news.json)"
     )
     parser.add_argument(
-        "--cost", type=Path, metavar="DIR", help="time the rules over DIR (results/boilerplate_cost.json)"
+        "--cost", type=Path, metavar="DIR", help="time the rules and the model over DIR (results/boilerplate_cost.json)"
     )
     args = parser.parse_args()
     if args.news:

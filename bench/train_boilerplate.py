@@ -154,9 +154,9 @@ def snippet_rates(lines: pl.DataFrame, drop_score: np.ndarray, threshold: float)
 
 def drop_scores(lines: pl.DataFrame, scores: np.ndarray) -> np.ndarray:
     """The score at which each line is flagged, as tasks/boilerplate.py decides: a rule's flag always,
-    a list with figures never, the rest by the model."""
-    ruled, in_list = lines["ruled"].to_numpy() > 0, lines["in_list"].to_numpy()
-    return np.where(ruled, np.inf, np.where(in_list, -np.inf, scores))
+    what is the article's by its shape (`article`) never, the rest by the model."""
+    ruled, article = lines["ruled"].to_numpy() > 0, lines["article"].to_numpy()
+    return np.where(ruled, np.inf, np.where(article, -np.inf, scores))
 
 
 def choose_threshold(lines: pl.DataFrame, scores: np.ndarray, min_kept: float) -> float:

@@ -136,14 +136,16 @@ def stopword_share(words: pl.Expr, language: pl.Expr) -> pl.Expr:
     return hits / words.list.len().clip(lower_bound=1)
 
 
-def line_features(lines: pl.DataFrame) -> pl.DataFrame:
-    """FEATURES of every line of (document_id, position, text, [language,] words, short, body, rule_hint),
-    in reading order per document, as Float64 columns beside the given ones."""
+def line_features(lines: pl.DataFrame, features: tuple[str, ...] = FEATURES) -> pl.DataFrame:
+    """`features` (of FEATURES) of every line of (document_id, position, text, [language,] words, short,
+    body, rule_hint), in reading order per document, as Float64 columns beside the given ones. Only what
+    they need is computed: Polars' lazy plan drops the rest (the model uses some of FEATURES, and the
+    function words, which it does not use, would cost more than all the rules)."""
     doc, text = "document_id", pl.col("text")
     chars = text.str.len_chars()
     words = pl.col("words").clip(lower_bound=1)
     letters_words = text.str.to_lowercase().str.extract_all(r"\p{L}+")
-    lines = lines.with_columns(
+    plan = lines.lazy().with_columns(
         chars=chars,
         mean_word_len=(chars - text.str.count_matches(r"\s")) / words,
         cap_share=text.str.count_matches(r"(?:^|\s)\p{Lu}") / words,
@@ -158,31 +160,38 @@ def line_features(lines: pl.DataFrame) -> pl.DataFrame:
     ruled, body, index = pl.col("ruled"), pl.col("body"), pl.int_range(pl.len()).over(doc)
     short_run_id = (pl.col("short") != pl.col("short").shift(1)).fill_null(True).cum_sum().over(doc)
     # The Float64 cast makes the booleans 0/1: the model compares every feature with thresholds.
-    return lines.with_columns(
-        *(pl.col(name).shift(1).over(doc).alias(f"prev_{name}") for name in LINE_FEATURES),
-        *(pl.col(name).shift(-1).over(doc).alias(f"next_{name}") for name in LINE_FEATURES),
-        from_start=index,
-        from_end=pl.len().over(doc) - 1 - index,
-        relative_position=index / (pl.len().over(doc) - 1).clip(lower_bound=1),
-        short_run=pl.when(pl.col("short")).then(pl.len().over(doc, short_run_id)).otherwise(0),
-        ruled_share=ruled.mean().over(doc),
-        after_last_body=index > index.filter(body).max().over(doc),
-        before_first_body=index < index.filter(body).min().over(doc),
-        # How far the nearest body paragraph is (jusText's context: chrome comes in blocks away from the text).
-        lines_from_body=pl.min_horizontal(
-            index - pl.when(body).then(index).forward_fill().over(doc),
-            pl.when(body).then(index).backward_fill().over(doc) - index,
-        ),
-        # Rule verdicts within two lines either side: chrome the rules found has neighbours they missed.
-        ruled_around=pl.sum_horizontal(
-            *(ruled.shift(k).over(doc).fill_null(False).cast(pl.Int32) for k in (-2, -1, 1, 2))
-        ),
-        lines=pl.len().over(doc),
-    ).with_columns(pl.col(FEATURES).cast(pl.Float64).fill_null(MISSING))
+    return (
+        plan.with_columns(
+            *(pl.col(name).shift(1).over(doc).alias(f"prev_{name}") for name in LINE_FEATURES),
+            *(pl.col(name).shift(-1).over(doc).alias(f"next_{name}") for name in LINE_FEATURES),
+            from_start=index,
+            from_end=pl.len().over(doc) - 1 - index,
+            relative_position=index / (pl.len().over(doc) - 1).clip(lower_bound=1),
+            short_run=pl.when(pl.col("short")).then(pl.len().over(doc, short_run_id)).otherwise(0),
+            ruled_share=ruled.mean().over(doc),
+            after_last_body=index > index.filter(body).max().over(doc),
+            before_first_body=index < index.filter(body).min().over(doc),
+            # How far the nearest body paragraph is (jusText's context: chrome comes in blocks away from the text).
+            lines_from_body=pl.min_horizontal(
+                index - pl.when(body).then(index).forward_fill().over(doc),
+                pl.when(body).then(index).backward_fill().over(doc) - index,
+            ),
+            # Rule verdicts within two lines either side: chrome the rules found has neighbours they missed.
+            ruled_around=pl.sum_horizontal(
+                *(ruled.shift(k).over(doc).fill_null(False).cast(pl.Int32) for k in (-2, -1, 1, 2))
+            ),
+            lines=pl.len().over(doc),
+        )
+        .select(
+            *(name for name in lines.columns if name not in features),
+            pl.col(features).cast(pl.Float64).fill_null(MISSING),
+        )
+        .collect()
+    )
 
 
 def model_flags(lines: pl.DataFrame, model: BoilerplateModel | None = None) -> pl.Series:
     """True where the model calls a line boilerplate (lines as `line_features` takes them, in its order)."""
     model = model or load_model()
-    scores = model.score(line_features(lines))
+    scores = model.score(line_features(lines, tuple(term.feature for term in model.terms)))
     return pl.Series("model_flag", scores >= model.threshold)
