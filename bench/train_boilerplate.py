@@ -14,9 +14,11 @@ Deterministic: the same data give the same files (no random sampling; ties broke
 3. Model: ROUNDS rounds of gradient boosting of decision stumps on the log loss (Newton steps, shrunk by
    LEARNING_RATE), each stump split at one of up to BINS quantiles of its feature. The stumps of one
    feature add up to one step function, which is what the JSON stores.
-4. Threshold: the lowest score at which MIN_KEPT of the dev half's must-keep snippets stay kept by the
-   rules and the model together (a snippet is lost when every line holding it is flagged), on scores
-   cross-fitted over FOLDS folds of the dev pages (each line scored by a model that did not see its page).
+4. Threshold: the lowest score at which MIN_KEPT of the dev half's must-keep snippets of each language
+   (de, en, es, fr, the others together) stay kept by the rules and the model together (a snippet is
+   lost when every line holding it is flagged; where the rules alone keep less, the model may lose none),
+   on scores cross-fitted over FOLDS folds of the dev pages (each line scored by a model that did not
+   see its page).
 The held-out half is never read here: bench/boilerplate.py measures it.
 """
 
@@ -36,7 +38,7 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from boilerplate import NEWS_SETS, STOPLISTS, TRAFILATURA, half, trafilatura_pages
+from boilerplate import NEWS_SETS, REPORTED_LANGUAGES, STOPLISTS, TRAFILATURA, half, trafilatura_pages
 
 from tasks import boilerplate_model
 from tasks.boilerplate import apply_rules
@@ -88,6 +90,7 @@ def labelled_lines(pages: list[dict]) -> pl.DataFrame:
         keep_snippets.append([f"{doc}/{i}" for i in keep])
         drop_snippets.append([f"{doc}/{i}" for i in drop])
     return lines.with_columns(
+        page_language=pl.Series([by_id[doc]["lang"] for doc in lines["document_id"]]),
         label=pl.Series(labels, dtype=pl.Int8),
         keep_snippets=pl.Series(keep_snippets, dtype=pl.List(pl.String)),
         drop_snippets=pl.Series(drop_snippets, dtype=pl.List(pl.String)),
@@ -160,8 +163,16 @@ def drop_scores(lines: pl.DataFrame, scores: np.ndarray) -> np.ndarray:
 
 
 def choose_threshold(lines: pl.DataFrame, scores: np.ndarray, min_kept: float) -> float:
-    """The lowest score that keeps min_kept of the must-keep snippets."""
+    """The lowest score that keeps min_kept of the must-keep snippets of every language (REPORTED_LANGUAGES
+    and the others together), so that no language pays for another's gain."""
+    reported = lines["page_language"].is_in(REPORTED_LANGUAGES).to_numpy()
+    groups = [lines["page_language"].to_numpy() == code for code in REPORTED_LANGUAGES] + [~reported]
     drop_score = drop_scores(lines, scores)
+    return max(threshold_keeping(lines.filter(pl.Series(group)), drop_score[group], min_kept) for group in groups)
+
+
+def threshold_keeping(lines: pl.DataFrame, drop_score: np.ndarray, min_kept: float) -> float:
+    """The lowest score that keeps min_kept of these lines' must-keep snippets."""
     critical = (
         lines.select("keep_snippets")
         .with_columns(score=pl.Series(drop_score))
@@ -175,9 +186,9 @@ def choose_threshold(lines: pl.DataFrame, scores: np.ndarray, min_kept: float) -
     # Flagging at t loses the snippets whose lowest line score is >= t: at most (1 - min_kept) of them.
     allowed = int(np.floor((1 - min_kept) * len(critical)))
     ordered = critical[~np.isposinf(critical)]  # sorted; +inf: lost to the rules whatever the model says
-    budget = allowed - (len(critical) - len(ordered))
-    if budget <= 0 or not len(ordered):
-        return float("inf")
+    budget = max(allowed - (len(critical) - len(ordered)), 0)  # below min_kept by the rules: the model loses none
+    if not len(ordered):
+        return -float("inf")
     # Lose at most the `budget` highest-scoring snippets: flag only above the next one down.
     return float(np.nextafter(ordered[-budget - 1], np.inf)) if budget < len(ordered) else float(ordered[0])
 

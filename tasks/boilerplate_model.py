@@ -96,10 +96,16 @@ def load_model(path: Path = MODEL_PATH) -> BoilerplateModel:
         )
         model = BoilerplateModel(float(stored["bias"]), float(stored["threshold"]), terms)
     except (OSError, ValueError, KeyError, TypeError) as error:
-        raise BoilerplateModelError(f"{path}: cannot read the boilerplate model: {error}") from error
+        raise BoilerplateModelError(
+            f"{path}: cannot read the boilerplate model ({error}); reinstall newsflow, or write it again with "
+            "bench/train_boilerplate.py"
+        ) from error
     unknown = {term.feature for term in terms} - set(FEATURES)
     if unknown or any(len(term.values) != len(term.thresholds) + 1 for term in terms):
-        raise BoilerplateModelError(f"{path}: the model does not fit tasks/boilerplate_model.py (features {unknown})")
+        raise BoilerplateModelError(
+            f"{path}: the boilerplate model does not fit this version of newsflow (features {sorted(unknown)}); "
+            "write it again with bench/train_boilerplate.py"
+        )
     return model
 
 
@@ -108,7 +114,9 @@ def stopwords(path: Path = STOPWORDS_PATH) -> dict[str, tuple[str, ...]]:
     try:
         return {language: tuple(words) for language, words in json.loads(path.read_text(encoding="utf-8")).items()}
     except (OSError, ValueError) as error:
-        raise BoilerplateModelError(f"{path}: cannot read the function words: {error}") from error
+        raise BoilerplateModelError(
+            f"{path}: cannot read the boilerplate model's function words ({error}); reinstall newsflow"
+        ) from error
 
 
 def document_language(lines: pl.DataFrame) -> pl.Expr:

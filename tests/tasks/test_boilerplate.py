@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import polars as pl
 import pytest
 
 from tasks.boilerplate import apply_rules, hint_boilerplate
-from tasks.boilerplate_model import FEATURES, line_features, load_model
+from tasks.boilerplate_model import FEATURES, BoilerplateModelError, line_features, load_model
 from tasks.language import identify_languages
 from tasks.segment import segment_documents
 from tests.corpus import RUSSIAN_SEED, SEEDS, SHARED_DATA, read_seed
@@ -278,3 +281,14 @@ def test_the_model_flags_no_paragraph_of_real_news(name: str) -> None:
     paragraphs, _, _ = identify_languages(paragraphs, LANGUAGES)
     flagged = hint_boilerplate(paragraphs).filter(pl.col("boilerplate_hint") == "layout")
     assert flagged.height == 0, f"{flagged.height} of {len(news)} news paragraphs flagged by the model"
+
+
+def test_a_damaged_model_file_is_one_named_error(tmp_path: Path) -> None:
+    damaged = tmp_path / "boilerplate_model.json"
+    damaged.write_text('{"bias": 0.1, "terms": [', encoding="utf-8")
+    with pytest.raises(BoilerplateModelError, match=r"cannot read the boilerplate model \(.*\); reinstall newsflow"):
+        load_model(damaged)
+    damaged.write_text(json.dumps({"bias": 0, "threshold": 1, "terms": [{"feature": "colour", "thresholds": [1],
+                                   "values": [0, 1]}]}), encoding="utf-8")  # fmt: skip
+    with pytest.raises(BoilerplateModelError, match=r"does not fit this version of newsflow \(features \['colour'\]\)"):
+        load_model(damaged)
