@@ -7,8 +7,10 @@ document, of its neighbours and of the run of short lines around it, and the rul
 all computed over the whole batch as Polars expressions. An additive model of boosted decision stumps,
 trained by bench/train_boilerplate.py on the dev half of the labelled web pages only, scores them: per
 feature, a few thresholds and the score each interval adds (tasks/boilerplate_model.json). A line whose
-score reaches the model's threshold (chosen on the dev half so that 98% of the article's lines stay) is
-flagged `layout`, only where no rule decided. The runtime needs NumPy and Polars only, and no download.
+score reaches the model's threshold (chosen on the dev half so that 98% of the article's lines of each
+language stay) is flagged `layout`, only where no rule decided, and never where tasks/boilerplate.py
+says the line is the article's by its shape (`article`). The runtime needs NumPy and Polars only, and
+no download.
 
 The function words are the most frequent words of jusText's stoplists in our corpora, derived once by
 the training script (tasks/boilerplate_stopwords.json); a document in a language without a list is
