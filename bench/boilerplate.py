@@ -48,6 +48,9 @@ import duckdb
 import justext
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from tasks.boilerplate_patterns import READER_WORDS as READER_PATTERN  # noqa: E402
+
 DATA = REPO.parent / "shared" / "data"
 TRAFILATURA = DATA / "web-boilerplate-trafilatura"
 TWENTY_MIN = DATA / "de-fr-news-20min-xd"
@@ -71,11 +74,8 @@ SAMPLE_FLAGGED = 15
 DATE_OR_LABEL = re.compile(
     r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|^(?:by|von|par|por|автор)\s|:$", re.IGNORECASE
 )
-READER_WORDS = re.compile(
-    r"\b(?:you|your|we|our|us|du|dich|dir|dein|deine|ihr|euch|euer|wir|uns|unser|unsere|vous|votre|nous|notre"
-    r"|usted|nosotros|nuestro|вы|вас|ваш|мы|наш|сіз|біз)\b",
-    re.IGNORECASE,
-)
+# The words to the reader or of "us" that the boilerplate model counts as a feature.
+READER_WORDS = re.compile(READER_PATTERN)
 OCCURRENCES = """
 SELECT source_path, position, text, is_boilerplate, boilerplate_reason
 FROM paragraph_occurrences ORDER BY source_path, position
@@ -277,7 +277,6 @@ def rules_cost(folder: Path) -> dict[str, Any]:
     """Seconds of hint_boilerplate (rules and model) over the folder's .txt files, in the prepare step's batches."""
     import polars as pl
 
-    sys.path.insert(0, str(REPO))
     from tasks.boilerplate import hint_boilerplate
     from tasks.segment import segment_documents
 

@@ -49,6 +49,7 @@ from tasks.boilerplate_patterns import (
     COOKIE_NOTICE,
     COOKIE_SEEN,
     EXCERPT_END,
+    FULL_STOP,
     LEGAL_NOTICE,
     LEGAL_WORDS,
     LINK_BAR,
@@ -238,7 +239,7 @@ def apply_rules(paragraphs: pl.DataFrame) -> pl.DataFrame:
     # What is the article's by its shape, which the model may not take either (`article`): a list with
     # figures, and a sentence right below a sentence no rule took (the article's prose going on; in the
     # 100 MB news corpus the model took such sentences above a box of chrome).
-    sentence = text.str.contains(r"[.!?…][\"'»“”)]*$")
+    sentence = text.str.contains(FULL_STOP)
     prose = sentence & pl.col("rule_hint").is_null()
     continues = sentence & prose.shift(1).over(doc).fill_null(False)
     return lines.with_columns(rule_hint=hint).with_columns(article=(long_run & with_figures) | continues)

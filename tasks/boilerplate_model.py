@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from tasks.boilerplate_patterns import READER_WORDS
+from tasks.boilerplate_patterns import FULL_STOP, READER_WORDS
 
 MODEL_PATH = Path(__file__).with_name("boilerplate_model.json")
 STOPWORDS_PATH = Path(__file__).with_name("boilerplate_stopwords.json")
@@ -159,7 +159,7 @@ def line_features(lines: pl.DataFrame, features: tuple[str, ...] = FEATURES) -> 
         chars=chars,
         mean_word_len=(chars - text.str.count_matches(r"\s")) / words,
         cap_share=text.str.count_matches(r"(?:^|\s)\p{Lu}") / words,
-        ends_sentence=text.str.contains(r"[.!?…][\"'»“”)]*$"),
+        ends_sentence=text.str.contains(FULL_STOP),
         ends_colon=text.str.contains(r":$"),
         sentences=text.str.count_matches(r"[.!?…]+(?:\s|$)"),
         digit_share=text.str.count_matches(r"\d") / chars.clip(lower_bound=1),

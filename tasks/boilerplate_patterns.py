@@ -7,6 +7,8 @@ from __future__ import annotations
 # Chinese and Japanese put no spaces between words: a whole sentence counts as one "word".
 CJK = r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]"
 SENTENCE_END = r"[.!?:;…\"»“”)]$"
+# A full stop, question or exclamation, before closing quotes or brackets: a line that ends a sentence.
+FULL_STOP = r"[.!?…][\"'»“”)]*$"
 SIGN_OFF = r"^\([^()]{1,20}\)$"  # "(AFP)", "(dpa/jar)": the article's credit, not chrome
 
 NAV_WORDS = (
