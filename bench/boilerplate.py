@@ -17,13 +17,14 @@ language-independent mode for the others) classifies the same paragraphs of the 
 document as <p> blocks in reading order; it sees no links or tags, as newsflow does not.
 Per language: the share of must-drop snippets dropped and of must-keep snippets kept, and the misses by kind.
 The trafilatura pages are split in two halves by a hash of the page id (nearly every page is its own site):
-the rules were tuned looking at the `dev` half only; the `held-out` half is the honest figure.
+the rules were tuned looking at the `dev` half only, and the model (tasks/boilerplate_model.py) was trained on
+it alone (bench/train_boilerplate.py); the `held-out` half, overall and per language, is the honest figure.
 
 Two more measurements, each its own run:
   --news     the share of paragraphs flagged in real runs over the news sets (ru, de, kk), by rule, and prints a
              sample of them to read (not written: the texts are the publishers'): news must not lose its paragraphs;
-  --cost DIR the time of the rules alone (tasks/boilerplate.py: hint_boilerplate) per MB of DIR's files, in
-             batches of 500 files as the prepare step sees them (e.g. /tmp/newsflow-corpus/100MB).
+  --cost DIR the time of the rules and the model (tasks/boilerplate.py: hint_boilerplate) per MB of DIR's files,
+             in batches of 500 files as the prepare step sees them (e.g. /tmp/newsflow-corpus/100MB).
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ import duckdb
 import justext
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from tasks.boilerplate_patterns import READER_WORDS as READER_PATTERN  # noqa: E402
+
 DATA = REPO.parent / "shared" / "data"
 TRAFILATURA = DATA / "web-boilerplate-trafilatura"
 TWENTY_MIN = DATA / "de-fr-news-20min-xd"
@@ -70,11 +74,8 @@ SAMPLE_FLAGGED = 15
 DATE_OR_LABEL = re.compile(
     r"\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|^(?:by|von|par|por|автор)\s|:$", re.IGNORECASE
 )
-READER_WORDS = re.compile(
-    r"\b(?:you|your|we|our|us|du|dich|dir|dein|deine|ihr|euch|euer|wir|uns|unser|unsere|vous|votre|nous|notre"
-    r"|usted|nosotros|nuestro|вы|вас|ваш|мы|наш|сіз|біз)\b",
-    re.IGNORECASE,
-)
+# The words to the reader or of "us" that the boilerplate model counts as a feature.
+READER_WORDS = re.compile(READER_PATTERN)
 OCCURRENCES = """
 SELECT source_path, position, text, is_boilerplate, boilerplate_reason
 FROM paragraph_occurrences ORDER BY source_path, position
@@ -156,7 +157,8 @@ def score(
             "justext": [(flagged, "justext") for flagged in justext_flags(lines, page["lang"])],
         }
         language = page["lang"] if page["lang"] in REPORTED_LANGUAGES else "other"
-        groups = (language, f"half: {half(page['id'])}") if page.get("split") else (language,)
+        side = f"half: {half(page['id'])}"
+        groups = (language, side, f"{side}: {language}") if page.get("split") else (language,)
         for label, snippets in (("keep", page["must_keep"]), ("drop", page["must_drop"])):
             for snippet in snippets:
                 found = [i for i, line in enumerate(lines) if snippet in line]
@@ -272,17 +274,16 @@ def flagged_in_news() -> dict[str, Any]:
 
 
 def rules_cost(folder: Path) -> dict[str, Any]:
-    """Seconds of hint_boilerplate alone over the folder's .txt files, in the prepare step's batches."""
+    """Seconds of hint_boilerplate (rules and model) over the folder's .txt files, in the prepare step's batches."""
     import polars as pl
 
-    sys.path.insert(0, str(REPO))
     from tasks.boilerplate import hint_boilerplate
     from tasks.segment import segment_documents
 
     files = sorted(folder.rglob("*.txt"))
     seconds = megabytes = 0.0
     paragraphs = 0
-    # The rules alone flag these (no recurring lines: they need the warehouse): on a news corpus, few.
+    # The rules and the model flag these (no recurring lines: they need the warehouse): on news, few.
     flagged: collections.Counter[str] = collections.Counter()
     samples: list[str] = []
     for start in range(0, len(files), COST_BATCH_FILES):
@@ -342,7 +343,7 @@ def main() -> None:
         "--news", action="store_true", help="flagged share on the news sets (results/boilerplate_news.json)"
     )
     parser.add_argument(
-        "--cost", type=Path, metavar="DIR", help="time the rules over DIR (results/boilerplate_cost.json)"
+        "--cost", type=Path, metavar="DIR", help="time the rules and the model over DIR (results/boilerplate_cost.json)"
     )
     args = parser.parse_args()
     if args.news:

@@ -25,6 +25,7 @@ from rich.console import Group
 
 from flows.settings import Settings, SettingsError
 from flows.summary import summarize_unchanged
+from tasks.boilerplate_model import BoilerplateModelError, load_model
 from tasks.discover import NOTHING_READ, SourceFolderError, count_files, find_changes, has_work, require_folder
 from tasks.language import LanguageConfigError, detector
 from warehouse.connection import WarehouseError, connect, verify_every_block
@@ -34,7 +35,7 @@ SKIP_TAG = "skip"
 SKIPPED_STATE = {"type": "COMPLETED", "name": "Skipped"}
 PREFECT_TIMEOUT_S = 5
 
-CHECK_ERRORS = (SettingsError, SourceFolderError, LanguageConfigError, WarehouseError)
+CHECK_ERRORS = (SettingsError, SourceFolderError, LanguageConfigError, BoilerplateModelError, WarehouseError)
 
 
 def check_unchanged(settings: Settings) -> tuple[Group | None, list[str]]:
@@ -46,6 +47,7 @@ def check_unchanged(settings: Settings) -> tuple[Group | None, list[str]]:
     started = time.perf_counter()
     require_folder(settings.source)
     detector(settings.languages)
+    load_model()  # a damaged installation fails here, in one line, not in every batch
     if settings.db.exists():
         # Damage anywhere in the published file ends here, in one line, before Prefect starts: a run
         # would copy it, and the summary of a run with nothing to do says it stands as validated.

@@ -21,7 +21,8 @@ the first rule it matches as `boilerplate_hint`, or null:
                      BODY_MIN_WORDS words or more that ends a sentence): the links and labels below it
 Below the start of the article, a heading of related stories or of comments opens a section: its lines
 that are not body paragraphs are `teaser` or `comments`, until two body paragraphs in a row.
-Lines that recur across the documents of a source folder are found later, in the warehouse
+Where no rule matched, a learned model of the line's shape and its neighbours' may flag it `layout`
+(tasks/boilerplate_model.py). Lines that recur across the documents of a source folder are found later, in the warehouse
 (warehouse/sql/boilerplate.sql), because a single batch cannot see them.
 
 A document always keeps one paragraph: when every paragraph of it matched a rule, the longest
@@ -34,6 +35,7 @@ from dataclasses import asdict, dataclass
 
 import polars as pl
 
+from tasks.boilerplate_model import REASON, model_flags
 from tasks.boilerplate_patterns import (
     AUTHOR_NOTE,
     BREADCRUMB,
@@ -47,6 +49,7 @@ from tasks.boilerplate_patterns import (
     COOKIE_NOTICE,
     COOKIE_SEEN,
     EXCERPT_END,
+    FULL_STOP,
     LEGAL_NOTICE,
     LEGAL_WORDS,
     LINK_BAR,
@@ -151,7 +154,18 @@ def line_rules(text: pl.Expr, words: pl.Expr, short: pl.Expr) -> pl.Expr:
 
 
 def hint_boilerplate(paragraphs: pl.DataFrame) -> pl.DataFrame:
-    """Add `boilerplate_hint` (the rule matched, or null) to (document_id, position, text) in reading order."""
+    """Add `boilerplate_hint` (the rule matched, `layout` if the model flags it, or null) to
+    (document_id, position, text[, language])."""
+    lines = apply_rules(paragraphs)
+    # Where no rule decided, the model may: its reason says it was the line's shape, not a rule.
+    learned = pl.when(pl.col("rule_hint").is_null() & ~pl.col("article") & model_flags(lines)).then(pl.lit(REASON))
+    hinted = lines.select(*paragraphs.columns, boilerplate_hint=pl.coalesce("rule_hint", learned))
+    return keep_one_paragraph(hinted)
+
+
+def apply_rules(paragraphs: pl.DataFrame) -> pl.DataFrame:
+    """The paragraphs in reading order, with the rules' features (`words`, `short`, `body`, …) and
+    `rule_hint`, the first rule each matches, or null."""
     text, position, doc = pl.col("text"), pl.col("position"), "document_id"
     # The features of each line, computed once as columns (an expression used by many rules would be
     # evaluated again by each: the word count alone then cost a third of the step); the rules over
@@ -194,11 +208,9 @@ def hint_boilerplate(paragraphs: pl.DataFrame) -> pl.DataFrame:
     # Runs of short labels: the length of the run each label belongs to. A list with figures in it
     # ("65 g", "Zucker", "1 TL"; "36 Monate") is a recipe or a spec sheet of the article, not a menu.
     label_run = (label != label.shift(1)).fill_null(True).cum_sum().over(doc)
-    in_menu = (
-        label
-        & (pl.len().over(doc, label_run) >= NAV_RUN)
-        & (pl.col("figures").mean().over(doc, label_run) < FIGURES_MAX_SHARE)
-    )
+    long_run = label & (pl.len().over(doc, label_run) >= NAV_RUN)
+    with_figures = pl.col("figures").mean().over(doc, label_run) >= FIGURES_MAX_SHARE
+    in_menu = long_run & ~with_figures
     # A footer: two or more loose lines in a row below the article's last body paragraph (a lone
     # short line there is a heading or a fragment).
     trailing = loose & body.any().over(doc) & (position > position.filter(body).max().over(doc))
@@ -224,8 +236,13 @@ def hint_boilerplate(paragraphs: pl.DataFrame) -> pl.DataFrame:
         pl.when(~body & (section != "")).then(section),
         pl.when(footer).then(pl.lit("footer")),
     )
-    hinted = lines.select(*paragraphs.columns, boilerplate_hint=hint)
-    return keep_one_paragraph(hinted)
+    # What is the article's by its shape, which the model may not take either (`article`): a list with
+    # figures, and a sentence right below a sentence no rule took (the article's prose going on; in the
+    # 100 MB news corpus the model took such sentences above a box of chrome).
+    sentence = text.str.contains(FULL_STOP)
+    prose = sentence & pl.col("rule_hint").is_null()
+    continues = sentence & prose.shift(1).over(doc).fill_null(False)
+    return lines.with_columns(rule_hint=hint).with_columns(article=(long_run & with_figures) | continues)
 
 
 def keep_one_paragraph(paragraphs: pl.DataFrame) -> pl.DataFrame:

@@ -7,6 +7,8 @@ from __future__ import annotations
 # Chinese and Japanese put no spaces between words: a whole sentence counts as one "word".
 CJK = r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]"
 SENTENCE_END = r"[.!?:;…\"»“”)]$"
+# A full stop, question or exclamation, before closing quotes or brackets: a line that ends a sentence.
+FULL_STOP = r"[.!?…][\"'»“”)]*$"
 SIGN_OFF = r"^\([^()]{1,20}\)$"  # "(AFP)", "(dpa/jar)": the article's credit, not chrome
 
 NAV_WORDS = (
@@ -208,3 +210,9 @@ SHARE_WORDS_SEEN = (
 )
 COOKIE_SEEN = r"(?i)cookie"
 COMMENTS_SEEN = r"(?i)komment|comment|gedanken|пікір"
+# Words that speak to the reader or of "us" (the site, its authors): a feature of the boilerplate model
+# (tasks/boilerplate_model.py), not a rule: news quotes people who say "we" and "you" too.
+READER_WORDS = (
+    r"(?i)\b(?:you|your|we|our|us|du|dich|dir|dein|deine|ihr|euch|euer|wir|uns|unser|unsere|vous|votre|nous|notre"
+    r"|usted|nosotros|nuestro|вы|вас|ваш|мы|наш|сіз|біз)\b"
+)

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-import polars as pl
+import json
+from pathlib import Path
 
-from tasks.boilerplate import hint_boilerplate
+import numpy as np
+import polars as pl
+import pytest
+
+from tasks.boilerplate import apply_rules, hint_boilerplate
+from tasks.boilerplate_model import FEATURES, BoilerplateModelError, line_features, load_model
+from tasks.language import identify_languages
 from tasks.segment import segment_documents
 from tests.corpus import RUSSIAN_SEED, SEEDS, SHARED_DATA, read_seed
 
@@ -111,8 +118,6 @@ def test_every_document_keeps_its_longest_paragraph() -> None:
 def test_the_20min_promo_footer_is_flagged() -> None:
     folder = SHARED_DATA / "de-fr-news-20min-xd" / "txt"
     if not folder.exists():
-        import pytest
-
         pytest.skip(f"{folder} is absent (a fresh clone has no ../shared)")
     flagged = hints((folder / "20min-de-54524974.txt").read_text(encoding="utf-8"))
     assert [text[:40] for text, hint in flagged if hint] == [
@@ -230,3 +235,60 @@ def test_a_list_with_figures_is_a_recipe_not_a_menu() -> None:
 def test_code_below_the_article_is_no_footer() -> None:
     code = ["#!/bin/bash", "filename=$1", "for line in `cat $filename`", "done"]
     assert [hint for _, hint in hints("\n".join([BODY_DE, *code]))] == [None] * 5
+
+
+def test_the_model_file_loads_and_scores_every_line() -> None:
+    model = load_model()
+    assert model.terms and {term.feature for term in model.terms} <= set(FEATURES)
+    page = ["Startseite", "Neue Bibliothek im alten Schulhaus", BODY_DE, BODY_DE_2, "Impressum"]
+    paragraphs, _ = segment_documents(pl.DataFrame({"document_id": ["d"], "text": ["\n".join(page)]}))
+    scores = model.score(line_features(apply_rules(paragraphs)))
+    assert scores.shape == (len(page),) and np.isfinite(scores).all()
+    # The body paragraphs are the article's by a wide margin; the menu word is chrome by its shape too.
+    assert max(scores[2:4]) < model.threshold - 1 < scores[0]
+
+
+def test_the_model_flags_what_the_rules_leave_between_menu_items() -> None:
+    page = [
+        "Startseite", "Reiseziele im hohen Norden", "Kontakt", "Unsere schönsten Wanderwege", "Impressum",
+        "Neue Bibliothek im alten Schulhaus", BODY_DE, BODY_DE_2,
+    ]  # fmt: skip
+    assert [hint for _, hint in hints("\n".join(page))] == [
+        "navigation", "layout", "legal", "layout", "legal", None, None, None,
+    ]  # fmt: skip
+
+
+NEWS_PARAGRAPHS = 2000  # per set: every kind of paragraph a news article has, in a few seconds
+DOCUMENT_PARAGRAPHS = 8  # the de and kk sets hold one article, or one sentence, a line: read 8 as an article
+NEWS_SETS = {"de-news-10kgnad-test": "txt", "ru-news-corus-samples": "txt", "kk-news-sentences-kaznerd": "."}
+LANGUAGES = ("de", "en", "es", "fr", "kk", "ru")  # flows/settings.py's default
+
+
+@pytest.mark.parametrize("name", sorted(NEWS_SETS))
+def test_the_model_flags_no_paragraph_of_real_news(name: str) -> None:
+    folder = SHARED_DATA / name / NEWS_SETS[name]
+    if not folder.exists():
+        pytest.skip(f"{folder} is absent (a fresh clone has no ../shared)")
+    lines = [line.strip() for path in sorted(folder.glob("*.txt")) for line in path.read_text("utf-8").splitlines()]
+    news = [line for line in lines if line][:NEWS_PARAGRAPHS]
+    paragraphs = pl.DataFrame(
+        {
+            "document_id": [str(i // DOCUMENT_PARAGRAPHS) for i in range(len(news))],
+            "position": [i % DOCUMENT_PARAGRAPHS + 1 for i in range(len(news))],
+            "text": news,
+        }
+    )
+    paragraphs, _, _ = identify_languages(paragraphs, LANGUAGES)
+    flagged = hint_boilerplate(paragraphs).filter(pl.col("boilerplate_hint") == "layout")
+    assert flagged.height == 0, f"{flagged.height} of {len(news)} news paragraphs flagged by the model"
+
+
+def test_a_damaged_model_file_is_one_named_error(tmp_path: Path) -> None:
+    damaged = tmp_path / "boilerplate_model.json"
+    damaged.write_text('{"bias": 0.1, "terms": [', encoding="utf-8")
+    with pytest.raises(BoilerplateModelError, match=r"cannot read the boilerplate model \(.*\); reinstall newsflow"):
+        load_model(damaged)
+    damaged.write_text(json.dumps({"bias": 0, "threshold": 1, "terms": [{"feature": "colour", "thresholds": [1],
+                                   "values": [0, 1]}]}), encoding="utf-8")  # fmt: skip
+    with pytest.raises(BoilerplateModelError, match=r"does not fit this version of newsflow \(features \['colour'\]\)"):
+        load_model(damaged)
