@@ -81,6 +81,7 @@ def find_near_duplicates(
             groups = cluster_pairs(pairs, numbers, config)
         with timed(counts, "near_flag"):
             near.flag_clusters(con, groups, run_id)
+            near.similarity_from_pairs(con)
             members = near.cluster_members(con)
             for first in range(0, members.height, VERIFY_CHUNK):
                 measured = measure_pairs(members.slice(first, VERIFY_CHUNK))

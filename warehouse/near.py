@@ -257,9 +257,13 @@ def flag_clusters(con: duckdb.DuckDBPyConnection, groups: pl.DataFrame, run_id: 
         run_script(con, "near_flag", run_id=run_id)
 
 
+def similarity_from_pairs(con: duckdb.DuckDBPyConnection) -> None:
+    """Give each unmeasured member verified on its texts against its canonical paragraph that pair's similarity."""
+    con.execute(SIMILARITY_OF_PAIRS)
+
+
 def cluster_members(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """The members whose similarity to their canonical paragraph is still to be measured, with texts."""
-    con.execute(SIMILARITY_OF_PAIRS)
     return con.execute(MEMBERS).pl()
 
 
