@@ -24,7 +24,9 @@ Paragraphs under `min_words` words get no band keys: they match only exactly.
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
+from typing import NamedTuple
 
 import numpy as np
 import polars as pl
@@ -36,7 +38,7 @@ from tasks.near_config import NearDupConfig
 
 # Change any of these, the skeleton, or the band hashing, and old band keys no longer meet new ones:
 # bump SIGNATURE_VERSION; a warehouse signed with another version is signed again (warehouse/near.py).
-SIGNATURE_VERSION = f"2-rensa{rensa.RMinHash.ALGORITHM_VERSION}"
+SIGNATURE_VERSION = f"3-rensa{rensa.RMinHash.ALGORITHM_VERSION}"
 SHINGLE_CHARS = 5
 # A copy with up to this many words appended (a credit) meets its original on an exact key.
 CREDIT_WORDS = 3
@@ -47,6 +49,7 @@ SENTENCE_MARK = "\x01"
 # of its values is among the other's: an edited sentence (Jaccard 0.6 with its original) is missed by all
 # six with probability 0.4^6 = 0.4%, a different sentence matches by chance about never (32-bit values).
 SKETCH_VALUES = 6
+GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 
 # Every Cyrillic letter of Russian and Kazakh, and the Latin letters of the Kazakh alphabets, meet in
@@ -82,32 +85,38 @@ def canonical_numbers(texts: pl.Expr) -> pl.Expr:
     return texts.str.replace_all(DIGIT_GROUPS, "$1$2$3$4$5$6$7").str.replace_all(DECIMAL_COMMA, "$1.$2")
 
 
-def marked_skeleton(texts: pl.Expr) -> pl.Expr:
-    """The skeleton with SENTENCE_MARK where each sentence ended (all but the last)."""
-    folded = canonical_numbers(texts.str.to_lowercase().str.replace_all("ё", "е"))
+def marked_skeleton(canonical: pl.Expr) -> pl.Expr:
+    """The skeleton of texts whose numbers are canonical already, with SENTENCE_MARK in place of the space
+    where each sentence ended (all but the last): as long as the skeleton, character for character."""
+    folded = canonical.str.to_lowercase().str.replace_all("ё", "е")
     marked = folded.str.replace_all(SENTENCE_END, "$1" + SENTENCE_MARK)
     romanized = marked.str.replace_many(ROMANIZE_FROM, ROMANIZE_TO)
     # Keep letters and digits (a decimal point between digits too); everything else separates words.
     return (
         romanized.str.replace_all(r"(\d)\.(\d)", "${1}d$2")
         .str.replace_all(rf"[^\p{{L}}\p{{N}}{SENTENCE_MARK}]+", " ")
-        .str.strip_chars()
+        .str.replace_all(rf" ?{SENTENCE_MARK} ?", SENTENCE_MARK)
+        .str.strip_chars(" " + SENTENCE_MARK)
     )
 
 
 def unmarked(marked: pl.Expr) -> pl.Expr:
-    return marked.str.replace_all(rf"\s*{SENTENCE_MARK}\s*", " ").str.strip_chars()
+    return marked.str.replace(SENTENCE_MARK, " ", literal=True, n=-1)
 
 
 def skeleton(texts: pl.Expr) -> pl.Expr:
-    return unmarked(marked_skeleton(texts))
+    return unmarked(marked_skeleton(canonical_numbers(texts)))
 
 
 def numbers(texts: pl.Expr) -> pl.Expr:
     """The numbers of each text by value, sorted, each with its occurrence (`24#1`, `24#2`): the facts a
     near copy must not change. Counting occurrences makes set inclusion multiset inclusion, so "21 and
     24 months" changed to "24 and 24 months" differs."""
-    values = canonical_numbers(texts).str.extract_all(NUMBER)
+    return number_values(canonical_numbers(texts))
+
+
+def number_values(canonical: pl.Expr) -> pl.Expr:
+    values = canonical.str.extract_all(NUMBER)
     return values.list.eval(
         pl.element() + "#" + pl.int_range(1, pl.len() + 1).over(pl.element()).cast(pl.String)
     ).list.sort()
@@ -122,11 +131,21 @@ def splitmix64(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
-def shingle_hashes(skeletons: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """The hashes of every SHINGLE_CHARS-character window of every text, as one flat array, and the
-    row offsets where each text's hashes start (len(skeletons) + 1 of them)."""
-    lengths = np.fromiter((len(s) for s in skeletons), dtype=np.int64, count=len(skeletons))
-    codes = np.frombuffer("".join(skeletons).encode("utf-32-le"), dtype=np.uint32)
+class Shingles(NamedTuple):
+    """Every SHINGLE_CHARS-character window inside one text, hashed, text after text."""
+
+    hashes: np.ndarray
+    offsets: np.ndarray  # where each text's hashes start, len(texts) + 1 of them
+    sentence: np.ndarray  # the sentence each window lies in, numbered over all texts; -1 if it spans a mark
+
+
+def shingles(texts: list[str]) -> Shingles:
+    """The shingles of skeletons, or of marked skeletons read as their skeletons (a mark is the space
+    `unmarked` puts in its place), with the sentence of each."""
+    lengths = np.fromiter((len(s) for s in texts), dtype=np.int64, count=len(texts))
+    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    marks = codes == ord(SENTENCE_MARK)
+    codes = np.where(marks, np.uint32(ord(" ")), codes)
     windows = max(len(codes) - SHINGLE_CHARS + 1, 0)
     # A polynomial over the window's code points, modulo 2**32 (in place: this runs over every character).
     hashed = codes[:windows].copy()
@@ -141,42 +160,56 @@ def shingle_hashes(skeletons: list[str]) -> tuple[np.ndarray, np.ndarray]:
         crossing = ends - cut
         keep[crossing[(crossing >= 0) & (crossing < windows)]] = False
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.uint64)
-    return splitmix64(hashed[keep].astype(np.uint64)), offsets
+    # A window's sentence: the marks before it plus its text's number, which grows at every mark and text.
+    seen = np.cumsum(marks)
+    spans = seen[SHINGLE_CHARS - 1 : SHINGLE_CHARS - 1 + windows] - seen[:windows] + marks[:windows] > 0
+    sentence = np.where(spans, -1, seen[:windows] + np.repeat(np.arange(len(texts)), lengths)[:windows])
+    return Shingles(splitmix64(hashed[keep].astype(np.uint64)), offsets, sentence[keep])
 
 
-def sentence_sketches(marked: pl.Series) -> pl.Series:
-    """For each marked skeleton, SKETCH_VALUES MinHash values of each sentence's shingles (32 bits each),
-    sentence after sentence, as one list; sentences too short for a shingle have none."""
-    sentences = (
-        marked.str.split(SENTENCE_MARK).to_frame("sentence").with_row_index("text").explode("sentence")
-    ).with_columns(pl.col("sentence").str.strip_chars())
-    hashes, offsets = shingle_hashes(sentences["sentence"].to_list())
-    has_shingles = np.diff(offsets) > 0
-    starts = offsets[:-1][has_shingles].astype(np.intp)
+def sentence_sketches(shingled: Shingles) -> pl.Series:
+    """For each text, SKETCH_VALUES MinHash values of each sentence's shingles (32 bits each), sentence
+    after sentence, as one list; sentences too short for a shingle have none."""
+    texts = len(shingled.offsets) - 1
+    inside = shingled.sentence >= 0
+    hashes, sentence = shingled.hashes[inside], shingled.sentence[inside]
+    starts = np.flatnonzero(np.diff(sentence, prepend=-1))
     # The hashes are mixed already: multiplying by an odd number reorders them (a permutation of the
     # 64-bit values) at a fraction of the cost of mixing them again, once per sketch value.
     multipliers = splitmix64(np.arange(1, SKETCH_VALUES + 1, dtype=np.uint64)) | np.uint64(1)
     minima = np.empty((len(starts), SKETCH_VALUES), dtype=np.uint64)
     with np.errstate(over="ignore"):
-        # The minimum of each sentence's hashes under each order; sentences without shingles take no room.
+        # The minimum of each sentence's hashes under each order.
         for column, multiplier in enumerate(multipliers if len(starts) else []):
             minima[:, column] = np.minimum.reduceat(hashes * multiplier, starts)
     values = (minima >> np.uint64(32)).astype(np.uint32).reshape(-1)
-    per_text = np.bincount(sentences["text"].to_numpy()[has_shingles], minlength=marked.len()) * SKETCH_VALUES
+    text = np.repeat(np.arange(texts), np.diff(shingled.offsets).astype(np.int64))[inside][starts]
+    per_text = np.bincount(text, minlength=texts) * SKETCH_VALUES
     lists = pa.LargeListArray.from_arrays(pa.array(np.concatenate([[0], np.cumsum(per_text)])), pa.array(values))
     return pl.Series("sentence_sketch", lists, dtype=pl.List(pl.UInt32))
 
 
-def band_keys(skeletons: list[str], config: NearDupConfig) -> np.ndarray:
-    """(texts, bands + 1) band keys: a hash of each band of MinHash rows, then of the whole skeleton."""
-    hashes, offsets = shingle_hashes(skeletons)
-    digests = rensa.RMinHash.digest_matrix_from_flat_token_hashes(hashes, offsets, config.num_perm, config.seed)
-    matrix = np.array(digests.to_rows(), dtype=np.uint64).reshape(len(skeletons), config.bands, config.rows)
+def minhash_bands(shingled: Shingles, config: NearDupConfig) -> np.ndarray:
+    """(texts, bands) keys: a hash of each band of MinHash rows."""
+    texts = len(shingled.offsets) - 1
+    digests = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
+        shingled.hashes, shingled.offsets, config.num_perm, config.seed
+    )
+    # fromiter over the flattened rows: a third faster than np.array's walk over nested lists.
+    values = np.fromiter(itertools.chain.from_iterable(digests.to_rows()), np.uint64, texts * config.num_perm)
+    matrix = values.reshape(texts, config.bands, config.rows)
     with np.errstate(over="ignore"):
+        # Multiply-xor folds a band's rows (a bijection in each row, so rows that differ in one value never
+        # meet), and one mix at the end spreads the bits: a tenth of the cost of mixing after every row.
         keys = np.broadcast_to(np.arange(1, config.bands + 1, dtype=np.uint64), matrix.shape[:2]).copy()
         for row in range(config.rows):
-            keys = splitmix64(keys * np.uint64(0x9E3779B97F4A7C15) ^ matrix[:, :, row])
-    return np.concatenate([keys, text_keys(skeletons)[:, None]], axis=1)
+            keys = (keys ^ matrix[:, :, row]) * GOLDEN
+    return splitmix64(keys)
+
+
+def band_keys(skeletons: list[str], config: NearDupConfig) -> np.ndarray:
+    """(texts, bands + 1) band keys: the MinHash bands, then a key of the whole skeleton."""
+    return np.concatenate([minhash_bands(shingles(skeletons), config), text_keys(skeletons)[:, None]], axis=1)
 
 
 def text_keys(skeletons: list[str]) -> np.ndarray:
@@ -191,30 +224,38 @@ def sign_paragraphs(paragraphs: pl.DataFrame, config: NearDupConfig) -> tuple[pl
     band_key); and the keys of their shorter forms that still have that many words (paragraph_id,
     prefix_key). Short paragraphs have an empty sentence sketch: they match only exactly."""
     distinct = paragraphs.select("paragraph_id", "text").unique("paragraph_id", keep="first", maintain_order=True)
+    # Numbers written one way feed both the numbers and the skeleton: computed once.
+    distinct = distinct.with_columns(canonical=canonical_numbers(pl.col("text")))
     signed = distinct.select(
         "paragraph_id",
         words=pl.col("text").str.count_matches(r"\S+").cast(pl.Int32),
-        numbers=numbers(pl.col("text")),
+        numbers=number_values(pl.col("canonical")),
         chars=pl.col("text").str.len_chars().cast(pl.Int32),
     )
     long = (
         distinct.with_columns(signed["words"])
         .filter(pl.col("words") >= config.min_words)
-        .select("paragraph_id", marked=marked_skeleton(pl.col("text")))
+        .select("paragraph_id", marked=marked_skeleton(pl.col("canonical")))
         .with_columns(skeleton=unmarked(pl.col("marked")))
     )
-    sketches = long.select("paragraph_id", sentence_sketches(long["marked"]))
+    # One pass of shingling serves the MinHash bands and the sentence sketches.
+    shingled = shingles(long["marked"].to_list())
+    sketches = long.select("paragraph_id", sentence_sketches(shingled))
     signed = signed.join(sketches, on="paragraph_id", how="left", maintain_order="left").with_columns(
         pl.col("sentence_sketch").fill_null([])
     )
-    keys = band_keys(long["skeleton"].to_list(), config) if long.height else np.empty((0, config.bands + 1), np.uint64)
+    keys = (
+        np.concatenate([minhash_bands(shingled, config), text_keys(long["skeleton"].to_list())[:, None]], axis=1)
+        if long.height
+        else np.empty((0, config.bands + 1), np.uint64)
+    )
     bands = pl.DataFrame(
         {"paragraph_id": np.repeat(long["paragraph_id"].to_numpy(), config.bands + 1), "band_key": keys.reshape(-1)},
         schema={"paragraph_id": pl.String, "band_key": pl.UInt64},
     )
     # The shorter texts a copy of this paragraph may be: it without its last sentence, and it without
     # its last one to CREDIT_WORDS words (the credit a wire copy appends: "(dpa)", "— передает БЕЛТА").
-    without_last_sentence = unmarked(pl.col("marked").str.replace(rf"{SENTENCE_MARK}[^{SENTENCE_MARK}]*$", ""))
+    without_last_sentence = unmarked(pl.col("marked").str.replace(rf"{SENTENCE_MARK}+[^{SENTENCE_MARK}]*$", ""))
     shorter = pl.concat(
         [
             long.filter(pl.col("marked").str.contains(SENTENCE_MARK, literal=True)).select(

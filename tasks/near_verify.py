@@ -26,7 +26,7 @@ import polars as pl
 import pyarrow as pa
 
 from tasks.near_config import NearDupConfig
-from tasks.near_signature import SENTENCE_END, SKETCH_VALUES, shingle_hashes, skeleton
+from tasks.near_signature import SENTENCE_END, SKETCH_VALUES, shingles, skeleton
 
 NOVEL_SENTENCE = 0.5
 # A sentence is found in the other paragraph when this many of its sketch values are among the other's.
@@ -38,7 +38,7 @@ FOUND_VALUES = 2
 
 def shingle_sets(texts: pl.Series) -> pl.Series:
     """Each text's distinct shingle hashes, as a list column (built on the flat hashes, no regrouping)."""
-    hashes, offsets = shingle_hashes(texts.to_frame("text").select(skeleton(pl.col("text")))["text"].to_list())
+    hashes, offsets, _ = shingles(texts.to_frame("text").select(skeleton(pl.col("text")))["text"].to_list())
     lists = pa.LargeListArray.from_arrays(pa.array(offsets.astype(np.int64)), pa.array(hashes))
     return pl.Series("shingles", lists).list.unique()
 

@@ -89,10 +89,10 @@ def test_a_copy_with_a_credit_appended_meets_its_original_on_a_key() -> None:
 
 def test_band_keys_are_pinned() -> None:
     # Stored band keys must meet the keys of later runs: if this changes, bump SIGNATURE_VERSION.
-    assert SIGNATURE_VERSION == "2-rensa2"
+    assert SIGNATURE_VERSION == "3-rensa2"
     keys = band_keys(["die regierung in berlin hat am montag neue regeln beschlossen"], NearDupConfig())
     assert keys.shape == (1, NearDupConfig().bands + 1)
     assert int(keys[0, 0]) == PINNED_FIRST_KEY
 
 
-PINNED_FIRST_KEY = 10141889480074434670
+PINNED_FIRST_KEY = 140743537222595112
