@@ -1,78 +1,72 @@
 """Train the boilerplate model (tasks/boilerplate_model.py) on the dev half of the labelled web pages.
 
-    .venv/bin/python bench/train_boilerplate.py   # needs the `bench` group (jusText's stoplists)
-    -> tasks/boilerplate_stopwords.json, tasks/boilerplate_model.json
+    .venv/bin/python bench/train_boilerplate.py   # needs the `bench` group (LightGBM)
+    -> tasks/boilerplate_model.json
 
-Deterministic: the same data give the same files (no random sampling; ties broken by order).
-1. Function words: for each configured language, the STOPWORDS_PER_LANGUAGE words of jusText's stoplist
-   that occur most often in our text of that language (the dev pages by their labelled language, and the
-   news sets of ../shared/data), so the runtime needs neither jusText nor its 100,000-word lists.
-2. Lines: the pages of the dev half (bench/boilerplate.py `half`) segmented and language-labelled as the
-   prepare step does, the rules applied (tasks/boilerplate.py `apply_rules`), the features computed
+Deterministic: the same data give the same file (no random sampling; LightGBM on one thread, deterministic).
+1. Lines: the pages of the dev half (bench/boilerplate.py `half`) segmented and language-labelled as the
+   prepare step does, the rules applied (tasks/boilerplate.py `apply_rules`), the context features computed
    (`line_features`). A line holding a must-drop snippet is boilerplate (1), one holding a must-keep
-   snippet is not (0); the model learns only from the lines no rule decided, where it will act.
-3. Model: ROUNDS rounds of gradient boosting of decision stumps on the log loss (Newton steps, shrunk by
-   LEARNING_RATE), each stump split at one of up to BINS quantiles of its feature. The stumps of one
-   feature add up to one step function, which is what the JSON stores.
+   snippet is not (0); the trees learn only from the lines no rule decided, where they will act.
+2. Lexicon: per word (lowercase letters), the smoothed log-odds that a labelled line holding it is
+   boilerplate, for the words of at least LEXICON_MIN_LINES labelled lines. The trees learn from lexicon
+   features computed out of fold (each line's by a lexicon of the other folds' pages), so they learn how
+   far a lexicon carries to pages it did not see; the file holds the lexicon of all the dev pages.
+3. Trees: LightGBM, ROUNDS rounds of trees of LEAVES leaves on the log loss (settings in PARAMETERS),
+   exported as arrays (a NumPy evaluator reads them at run time; it is checked here against LightGBM's
+   own scores).
 4. Threshold: the lowest score at which MIN_KEPT of the dev half's must-keep snippets of each language
    (de, en, es, fr, the others together) stay kept by the rules and the model together (a snippet is
    lost when every line holding it is flagged; where the rules alone keep less, the model may lose none),
-   on scores cross-fitted over FOLDS folds of the dev pages (each line scored by a model that did not
-   see its page).
+   on scores cross-fitted over FOLDS folds of the dev pages (each line scored by trees and a lexicon that
+   did not see its page).
 The held-out half is never read here: bench/boilerplate.py measures it.
 """
 
 from __future__ import annotations
 
 import argparse
-import collections
 import hashlib
 import json
-import re
 import sys
 from pathlib import Path
 
-import justext
+import lightgbm
 import numpy as np
 import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from boilerplate import NEWS_SETS, REPORTED_LANGUAGES, STOPLISTS, TRAFILATURA, half, trafilatura_pages
+from boilerplate import REPORTED_LANGUAGES, TRAFILATURA, half, trafilatura_pages
 
 from tasks import boilerplate_model
 from tasks.boilerplate import apply_rules
-from tasks.boilerplate_model import FEATURES, MODEL_PATH, STOPWORDS_PATH, line_features
+from tasks.boilerplate_model import CONTEXT_FEATURES, FEATURES, LEXICON_FEATURES, MODEL_PATH, line_features
 from tasks.language import identify_languages
 from tasks.segment import segment_documents
 
 LANGUAGES = ("de", "en", "es", "fr", "kk", "ru")  # flows/settings.py's default
-STOPWORDS_PER_LANGUAGE = 100
-NEWS_FILES = 2000  # per news set, for the function words' counts
-ROUNDS = 150
-LEARNING_RATE = 0.05
-BINS = 16
-L2 = 10.0
-MIN_CHILD_HESSIAN = 20.0
+ROUNDS = 300
+LEAVES = 4
+# Small trees, shrunk, with at least 20 lines a leaf: in 5-fold cross-fitting on the dev pages, trees of 4
+# leaves (300 rounds) dropped 67.4% at 98% kept; with the neighbours' lexicon scores too, 4 leaves 66.8%,
+# 3 leaves (400 rounds) 67.0%, 8 leaves (200 rounds) 65.3% (bench/README.md).
+PARAMETERS = {
+    "objective": "binary",
+    "learning_rate": 0.05,
+    "num_leaves": LEAVES,
+    "min_data_in_leaf": 20,
+    "lambda_l2": 10.0,
+    "num_threads": 1,
+    "deterministic": True,
+    "force_row_wise": True,
+    "seed": 1,
+    "verbose": -1,
+}
+LEXICON_MIN_LINES = 3
+LEXICON_SMOOTHING = 1.0
 MIN_KEPT = 0.98
 FOLDS = 5
-WORD = re.compile(r"[^\W\d_]+")
-
-
-def derive_stopwords(pages: list[dict]) -> dict[str, list[str]]:
-    counts: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
-    for page in pages:
-        counts[page["lang"]].update(WORD.findall(page["text"].lower()))
-    for name, folder in NEWS_SETS.items():
-        language = name[:2]
-        for path in sorted(folder.rglob("*.txt"))[:NEWS_FILES]:
-            counts[language].update(WORD.findall(path.read_text(encoding="utf-8", errors="replace").lower()))
-    out = {}
-    for language in LANGUAGES:
-        stoplist = justext.get_stoplist(STOPLISTS[language])
-        ranked = sorted((word for word in stoplist if counts[language][word]), key=lambda w: (-counts[language][w], w))
-        out[language] = sorted(ranked[:STOPWORDS_PER_LANGUAGE])
-    return out
 
 
 def labelled_lines(pages: list[dict]) -> pl.DataFrame:
@@ -97,51 +91,90 @@ def labelled_lines(pages: list[dict]) -> pl.DataFrame:
     )
 
 
-def train_stumps(x: np.ndarray, y: np.ndarray) -> tuple[float, list[tuple[int, float, float, float]]]:
-    """Boosted stumps on the log loss: (bias, [(feature, threshold, left value, right value)])."""
-    prior = y.mean()
-    bias = float(np.log(prior / (1 - prior)))
-    candidates = [np.unique(np.quantile(x[:, j], np.linspace(0, 1, BINS + 1)[1:-1])) for j in range(x.shape[1])]
-    bins = [np.searchsorted(candidates[j], x[:, j], side="left") for j in range(x.shape[1])]
-    scores = np.full(len(y), bias)
-    stumps = []
-    for _ in range(ROUNDS):
-        p = 1 / (1 + np.exp(-scores))
-        g, h = p - y, p * (1 - p)
-        big_g, big_h = g.sum(), h.sum()
-        best = (0.0, -1, -1)
-        for j in range(x.shape[1]):
-            n = len(candidates[j])
-            g_left = np.cumsum(np.bincount(bins[j], weights=g, minlength=n + 1))[:n]
-            h_left = np.cumsum(np.bincount(bins[j], weights=h, minlength=n + 1))[:n]
-            g_right, h_right = big_g - g_left, big_h - h_left
-            gain = g_left**2 / (h_left + L2) + g_right**2 / (h_right + L2) - big_g**2 / (big_h + L2)
-            gain[(h_left < MIN_CHILD_HESSIAN) | (h_right < MIN_CHILD_HESSIAN)] = -np.inf
-            if n and gain.max() > best[0]:
-                best = (float(gain.max()), j, int(gain.argmax()))
-        _, j, k = best
-        if j < 0:
-            break
-        left = bins[j] <= k
-        value_left = -LEARNING_RATE * g[left].sum() / (h[left].sum() + L2)
-        value_right = -LEARNING_RATE * g[~left].sum() / (h[~left].sum() + L2)
-        scores += np.where(left, value_left, value_right)
-        stumps.append((j, float(candidates[j][k]), float(value_left), float(value_right)))
-    return bias, stumps
+def learn_lexicon(lines: pl.DataFrame) -> pl.DataFrame:
+    """(word, log_odds): per word of at least LEXICON_MIN_LINES labelled lines, the smoothed log-odds that a
+    labelled line holding it is boilerplate, against the base rate of the lines."""
+    labelled = lines.filter(pl.col("label").is_not_null())
+    chrome, article = (labelled["label"] == 1).sum(), (labelled["label"] == 0).sum()
+    per_word = (
+        labelled.select("label", word=boilerplate_model.line_words(pl.col("text")))
+        .explode("word")
+        .drop_nulls("word")
+        .group_by("word")
+        .agg(chrome=(pl.col("label") == 1).sum(), article=(pl.col("label") == 0).sum())
+        .filter(pl.col("chrome") + pl.col("article") >= LEXICON_MIN_LINES)
+    )
+    smooth = LEXICON_SMOOTHING
+    log_odds = ((pl.col("chrome") + smooth) / (chrome + 2 * smooth)).log() - (
+        (pl.col("article") + smooth) / (article + 2 * smooth)
+    ).log()
+    return per_word.select("word", log_odds=log_odds.round(4)).sort("word")
 
 
-def step_functions(stumps: list[tuple[int, float, float, float]]) -> list[dict]:
-    """The stumps of each feature summed into one step function: values[i] for x in (t[i-1], t[i]]."""
-    terms = []
-    for j in sorted({stump[0] for stump in stumps}):
-        own = [stump for stump in stumps if stump[0] == j]
-        thresholds = sorted({t for _, t, _, _ in own})
-        # Interval i holds x with t[i-1] < x <= t[i]: left of every stump whose threshold is t[i] or above.
-        values = [
-            sum(left if t >= bound else right for _, t, left, right in own) for bound in [*thresholds, float("inf")]
-        ]
-        terms.append({"feature": FEATURES[j], "thresholds": thresholds, "values": [round(v, 6) for v in values]})
-    return terms
+def out_of_fold_lexicon(lines: pl.DataFrame, folds: np.ndarray, seen: np.ndarray) -> np.ndarray:
+    """LEXICON_FEATURES of every line of `seen` pages, each by a lexicon of the other seen folds' pages."""
+    out = np.zeros((lines.height, len(LEXICON_FEATURES)))
+    for k in np.unique(folds[seen]):
+        lexicon = learn_lexicon(lines.filter(pl.Series(seen & (folds != k))))
+        rows = folds == k
+        out[rows] = (
+            boilerplate_model.lexicon_features(lines.filter(pl.Series(rows)), lexicon)
+            .select(LEXICON_FEATURES)
+            .to_numpy()
+        )
+    return out
+
+
+def train_trees(x: np.ndarray, y: np.ndarray) -> lightgbm.Booster:
+    return lightgbm.train(PARAMETERS, lightgbm.Dataset(x, y, feature_name=list(FEATURES)), ROUNDS)
+
+
+def tree_arrays(booster: lightgbm.Booster) -> tuple[list[str], list[dict]]:
+    """The features the trees use, and each tree as tasks/boilerplate_model.py's Tree reads it: per node
+    the index of its feature among those used, its threshold and its children (a child < 0 is the leaf
+    ~child), and the leaves' values. Only the features used are listed, so the runtime computes no other."""
+    dumped = booster.dump_model()["tree_info"]
+    used = sorted({node["split_feature"] for info in dumped for node in splits(info["tree_structure"])})
+    trees = []
+    for info in dumped:
+        nodes: list[dict] = []
+        leaves: list[float] = []
+
+        def visit(node: dict, nodes: list[dict] = nodes, leaves: list[float] = leaves) -> int:
+            if "leaf_value" in node:
+                leaves.append(node["leaf_value"])
+                return ~(len(leaves) - 1)
+            if node["decision_type"] != "<=" or node["missing_type"] not in ("None", "NaN"):
+                raise ValueError(f"a split the runtime does not read: {node['decision_type']}, {node['missing_type']}")
+            at = len(nodes)
+            nodes.append({"feature": used.index(node["split_feature"]), "threshold": node["threshold"]})
+            nodes[at]["left"] = visit(node["left_child"])
+            nodes[at]["right"] = visit(node["right_child"])
+            return at
+
+        visit(info["tree_structure"])
+        trees.append({key: [node[key] for node in nodes] for key in ("feature", "threshold", "left", "right")})
+        trees[-1]["value"] = leaves
+    return [FEATURES[j] for j in used], trees
+
+
+def splits(node: dict) -> list[dict]:
+    if "leaf_value" in node:
+        return []
+    return [node, *splits(node["left_child"]), *splits(node["right_child"])]
+
+
+def as_model(booster: lightgbm.Booster, lexicon: pl.DataFrame) -> boilerplate_model.BoilerplateModel:
+    used, trees = tree_arrays(booster)
+    return boilerplate_model.BoilerplateModel(
+        0.0,
+        tuple(used),
+        tuple(
+            boilerplate_model.Tree(*(np.array(tree[key]) for key in ("feature", "threshold", "left", "right", "value")))
+            for tree in trees
+        ),
+        lexicon,
+    )
 
 
 def snippet_rates(lines: pl.DataFrame, drop_score: np.ndarray, threshold: float) -> tuple[float, float, int, int]:
@@ -198,25 +231,19 @@ def fold(page_id: str) -> int:
     return hashlib.blake2b(page_id.encode("utf-8")).digest()[1] % FOLDS
 
 
-def cross_fitted_scores(lines: pl.DataFrame, trainable: pl.Expr) -> np.ndarray:
-    """Each line's score by a model trained on the other folds' pages: the threshold is chosen on
+def cross_fitted_scores(lines: pl.DataFrame, trainable: np.ndarray, folds: np.ndarray) -> np.ndarray:
+    """Each line's score by trees and a lexicon that did not see its page: the threshold is chosen on
     scores of lines the model did not see, as it will meet them."""
-    folds = np.array([fold(doc) for doc in lines["document_id"]])
-    mask = lines.select(trainable).to_series().to_numpy()
-    x, y = lines.select(FEATURES).to_numpy(), lines["label"].fill_null(0).to_numpy().astype(np.float64)
+    context, y = lines.select(CONTEXT_FEATURES).to_numpy(), lines["label"].fill_null(0).to_numpy().astype(np.float64)
     scores = np.zeros(lines.height)
     for k in range(FOLDS):
-        bias, stumps = train_stumps(x[mask & (folds != k)], y[mask & (folds != k)])
-        scores[folds == k] = as_model(bias, step_functions(stumps)).score(lines.filter(pl.Series(folds == k)))
+        seen = folds != k
+        x = np.hstack([context, out_of_fold_lexicon(lines, folds, seen)])
+        booster = train_trees(x[trainable & seen], y[trainable & seen])
+        held = lines.filter(pl.Series(~seen))
+        lexicon = boilerplate_model.lexicon_features(held, learn_lexicon(lines.filter(pl.Series(seen))))
+        scores[~seen] = booster.predict(lexicon.select(FEATURES).to_numpy(), raw_score=True)
     return scores
-
-
-def as_model(bias: float, terms: list[dict]) -> boilerplate_model.BoilerplateModel:
-    return boilerplate_model.BoilerplateModel(
-        bias,
-        0.0,
-        tuple(boilerplate_model.Term(t["feature"], np.array(t["thresholds"]), np.array(t["values"])) for t in terms),
-    )
 
 
 def main() -> None:
@@ -228,25 +255,31 @@ def main() -> None:
         for page in trafilatura_pages()
         if half(page["id"]) == "dev"
     ]
-    STOPWORDS_PATH.write_text(
-        json.dumps(derive_stopwords(pages), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-    )
-    boilerplate_model.stopwords.cache_clear()
     lines = labelled_lines(pages)
-    trainable = pl.col("label").is_not_null() & (pl.col("ruled") == 0)
-    train = lines.filter(trainable)
-    x, y = train.select(FEATURES).to_numpy(), train["label"].to_numpy().astype(np.float64)
-    bias, stumps = train_stumps(x, y)
-    terms = step_functions(stumps)
-    scores = cross_fitted_scores(lines, trainable)
+    folds = np.array([fold(doc) for doc in lines["document_id"]])
+    trainable = lines.select(pl.col("label").is_not_null() & (pl.col("ruled") == 0)).to_series().to_numpy()
+    y = lines["label"].fill_null(0).to_numpy().astype(np.float64)
+    x = np.hstack(
+        [lines.select(CONTEXT_FEATURES).to_numpy(), out_of_fold_lexicon(lines, folds, np.ones_like(trainable))]
+    )
+    booster = train_trees(x[trainable], y[trainable])
+    lexicon = learn_lexicon(lines)
+    model = as_model(booster, lexicon)
+    # The runtime's trees must score as LightGBM does.
+    features = boilerplate_model.lexicon_features(lines, lexicon)
+    gap = np.abs(model.score(features) - booster.predict(features.select(FEATURES).to_numpy(), raw_score=True)).max()
+    if gap > 1e-9:
+        raise RuntimeError(f"the exported trees score {gap} away from LightGBM's")
+    scores = cross_fitted_scores(lines, trainable, folds)
     threshold = choose_threshold(lines, scores, args.min_kept)
     drop_score = drop_scores(lines, scores)
     rules_kept, rules_dropped, keeps, drops = snippet_rates(lines, drop_score, np.inf)
     kept, dropped, _, _ = snippet_rates(lines, drop_score, threshold)
+    used, trees = tree_arrays(booster)
     stored = {
         "about": "tasks/boilerplate_model.py; written by bench/train_boilerplate.py, do not edit",
         "trained_on": f"web-boilerplate-trafilatura, dev half: {len(pages)} pages, "
-        f"{train.height} lines no rule decided ({int(y.sum())} boilerplate)",
+        f"{int(trainable.sum())} lines no rule decided ({int(y[trainable].sum())} boilerplate)",
         "dev_snippets": {
             "must_keep": keeps,
             "must_drop": drops,
@@ -254,18 +287,21 @@ def main() -> None:
             "rules_and_model": {"kept": round(kept, 4), "dropped": round(dropped, 4)},
         },
         "settings": {
+            **{key: PARAMETERS[key] for key in ("learning_rate", "num_leaves", "min_data_in_leaf", "lambda_l2")},
             "rounds": ROUNDS,
-            "learning_rate": LEARNING_RATE,
-            "bins": BINS,
-            "l2": L2,
+            "lexicon_min_lines": LEXICON_MIN_LINES,
             "min_kept": args.min_kept,
+            "lightgbm": lightgbm.__version__,
         },
-        "bias": round(bias, 6),
         "threshold": threshold if np.isfinite(threshold) else 1e9,
-        "terms": terms,
+        # The features the trees use, in the order their feature indices count them.
+        "features": used,
+        "trees": trees,
+        "lexicon": dict(lexicon.rows()),
     }
-    MODEL_PATH.write_text(json.dumps(stored, indent=1) + "\n", encoding="utf-8")
+    MODEL_PATH.write_text(json.dumps(stored, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
     print(json.dumps({key: stored[key] for key in ("trained_on", "dev_snippets", "threshold")}, indent=1))
+    print(f"features not used: {sorted(set(FEATURES) - set(used))}")
 
 
 if __name__ == "__main__":

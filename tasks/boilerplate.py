@@ -101,6 +101,7 @@ BODY_MIN_WORDS = 20
 FOOTER_MIN_LINES = 2
 CREDIT_MAX_WORDS = 25  # a caption with its picture's credit
 CTA_MAX_WORDS = 30  # a call to action is a sentence or two
+NUMBERED = r"^\d+[.)]\s"  # "1. London", "2) …": a numbered list is the article's
 
 
 def matches(text: pl.Expr, seen: str, pattern: str) -> pl.Expr:
@@ -180,13 +181,15 @@ def apply_rules(paragraphs: pl.DataFrame) -> pl.DataFrame:
     words, cjk, short = pl.col("words"), pl.col("cjk"), pl.col("short")
     lines = lines.with_columns(
         # A numbered line ("1. London") is a list in the article, not a menu.
-        label=(words <= LABEL_MAX_WORDS) & ~cjk & ~text.str.contains(r"[.!?;:…]$") & ~text.str.contains(r"^\d+[.)]\s"),
+        label=(words <= LABEL_MAX_WORDS) & ~cjk & ~text.str.contains(r"[.!?;:…]$") & ~text.str.contains(NUMBERED),
         body=(words >= BODY_MIN_WORDS) & text.str.contains(SENTENCE_END),
         # Speech ("- Біз бұл туралы …") and numbered lists are the article's, and so is its sign-off.
+        own=text.str.contains(SIGN_OFF) | text.str.contains(r"^[-–—]") | text.str.contains(NUMBERED),
+    )
+    lines = lines.with_columns(
         loose=short
         & ~text.str.contains(SENTENCE_END)
-        & ~text.str.contains(SIGN_OFF)
-        & ~text.str.contains(r"^(?:[-–—]|\d+[.)]\s)")
+        & ~pl.col("own")
         # Code below a how-to ("filename=$1", "for line in `cat $filename`", "# .tmux.conf") is no footer.
         & ~text.str.contains(r"[=$`{}]|^#"),
         figures=text.str.contains(r"\d"),
@@ -237,12 +240,15 @@ def apply_rules(paragraphs: pl.DataFrame) -> pl.DataFrame:
         pl.when(footer).then(pl.lit("footer")),
     )
     # What is the article's by its shape, which the model may not take either (`article`): a list with
-    # figures, and a sentence right below a sentence no rule took (the article's prose going on; in the
-    # 100 MB news corpus the model took such sentences above a box of chrome).
+    # figures, the lines that are no footer above (`own`: speech, a numbered line, a sign-off), and a
+    # sentence right below a sentence no rule took (the article's prose going on; in the 100 MB news
+    # corpus the model took such sentences above a box of chrome).
     sentence = text.str.contains(FULL_STOP)
     prose = sentence & pl.col("rule_hint").is_null()
     continues = sentence & prose.shift(1).over(doc).fill_null(False)
-    return lines.with_columns(rule_hint=hint).with_columns(article=(long_run & with_figures) | continues)
+    return lines.with_columns(rule_hint=hint).with_columns(
+        article=(long_run & with_figures) | pl.col("own") | continues
+    )
 
 
 def keep_one_paragraph(paragraphs: pl.DataFrame) -> pl.DataFrame:

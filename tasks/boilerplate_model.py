@@ -2,19 +2,18 @@
 
 In the spirit of boilerpipe (Kohlschütter et al., "Boilerplate Detection using Shallow Text Features",
 2010) and jusText: per line, shallow features of its text (words, mean word length, capitalised words,
-sentence ends, digits, the share of function words of the document's language), of its place in the
-document, of its neighbours and of the run of short lines around it, and the rules' own verdicts nearby,
-all computed over the whole batch as Polars expressions. An additive model of boosted decision stumps,
-trained by bench/train_boilerplate.py on the dev half of the labelled web pages only, scores them: per
-feature, a few thresholds and the score each interval adds (tasks/boilerplate_model.json). A line whose
-score reaches the model's threshold (chosen on the dev half so that 98% of the article's lines of each
-language stay) is flagged `layout`, only where no rule decided, and never where tasks/boilerplate.py
-says the line is the article's by its shape (`article`). The runtime needs NumPy and Polars only, and
-no download.
-
-The function words are the most frequent words of jusText's stoplists in our corpora, derived once by
-the training script (tasks/boilerplate_stopwords.json); a document in a language without a list is
-measured against all of them.
+sentence ends, digits, punctuation, words to the reader), of its neighbours up to three lines away, of its
+place in the document (from the start and end, from the nearest body paragraph, from the document's main
+block: the span of lines densest in words, found as a maximum-sum run), of the run of short lines around
+it and of the rules' verdicts nearby, all computed over the whole batch as Polars expressions; and a
+learned lexicon: the log-odds of chrome of each word seen in at least a few labelled lines ("newsletter",
+"weiterlesen" against "wurden", "man"), summed, averaged and at its extremes over the line's words.
+Boosted decision trees (LightGBM, trained by bench/train_boilerplate.py on the dev half of the labelled
+web pages only) score them; tasks/boilerplate_model.json holds the trees as arrays and the lexicon, so the
+runtime needs NumPy and Polars only, and no download. A line whose score reaches the model's threshold
+(chosen on the dev half so that 98% of the article's lines of each language stay) is flagged `layout`,
+only where no rule decided, and never where tasks/boilerplate.py says the line is the article's by its
+shape (`article`).
 """
 
 from __future__ import annotations
@@ -30,22 +29,38 @@ import polars as pl
 from tasks.boilerplate_patterns import FULL_STOP, READER_WORDS
 
 MODEL_PATH = Path(__file__).with_name("boilerplate_model.json")
-STOPWORDS_PATH = Path(__file__).with_name("boilerplate_stopwords.json")
 REASON = "layout"
-UNDETERMINED = "und"
 MISSING = -1.0  # the value of a neighbour's feature before the first line or after the last
+# A line of more words than this adds to the main block, one of fewer takes away (jusText calls a block
+# of 10 words or more "long"): the main block is the run of lines with the largest sum of (words - 10).
+MAIN_BLOCK_WORDS = 10
+WINDOW = 7  # lines, the line in the middle: the neighbourhood whose mean words, body and short lines count
+WORD = r"\p{L}+"
 
-# The features of one line that its neighbours' features repeat (as prev_* and next_*).
-LINE_FEATURES = ("words", "mean_word_len", "cap_share", "ends_sentence", "stop_share", "ruled", "body")
-FEATURES = (
+# The features of one line that its neighbours' features repeat (as prev_* and next_*; prev2_*, … for
+# the lines two and three away).
+LINE_FEATURES = ("words", "mean_word_len", "cap_share", "ends_sentence", "ruled", "body")
+FAR_FEATURES = ("words", "body")
+LEXICON_FEATURES = ("lex_sum", "lex_max", "lex_min", "lex_mean", "lex_known")
+CONTEXT_FEATURES = (
     *LINE_FEATURES,
     "chars",
     "ends_colon",
+    "ends_ellipsis",
     "sentences",
     "digit_share",
     "reader_share",
+    "punct_share",
+    "upper_share",
+    "arrows",
+    "address",
+    "repeated",
     *(f"prev_{name}" for name in LINE_FEATURES),
     *(f"next_{name}" for name in LINE_FEATURES),
+    *(f"{side}{k}_{name}" for k in (2, 3) for side in ("prev", "next") for name in FAR_FEATURES),
+    "window_words",
+    "window_body",
+    "window_short",
     "from_start",
     "from_end",
     "relative_position",
@@ -56,7 +71,13 @@ FEATURES = (
     "lines_from_body",
     "ruled_around",
     "lines",
+    "words_rank",
+    "from_longest",
+    "from_main_block",
+    "main_block_lines",
+    "main_block_words_share",
 )
+FEATURES = (*CONTEXT_FEATURES, *LEXICON_FEATURES)
 
 
 class BoilerplateModelError(RuntimeError):
@@ -64,27 +85,46 @@ class BoilerplateModelError(RuntimeError):
 
 
 @dataclass(frozen=True)
-class Term:
-    """One feature's share of the score: `values[i]` for a value in (thresholds[i-1], thresholds[i]]."""
+class Tree:
+    """One LightGBM tree as arrays: node i sends a line left when its `features[feature[i]]` <= threshold[i];
+    a child >= 0 is a node, a child < 0 the leaf ~child, whose value the tree adds to the score."""
 
-    feature: str
-    thresholds: np.ndarray
-    values: np.ndarray
+    feature: np.ndarray
+    threshold: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        if not len(self.feature):  # a tree of one leaf
+            return np.full(len(x), self.value[0])
+        node = np.zeros(len(x), dtype=np.int64)
+        rows = np.arange(len(x))
+        while len(rows):
+            at = node[rows]
+            going_left = x[rows, self.feature[at]] <= self.threshold[at]
+            node[rows] = np.where(going_left, self.left[at], self.right[at])
+            rows = rows[node[rows] >= 0]
+        return self.value[~node]
 
 
 @dataclass(frozen=True)
 class BoilerplateModel:
-    bias: float
     threshold: float  # a line whose score (log-odds of boilerplate) reaches it is flagged
-    terms: tuple[Term, ...]
+    features: tuple[str, ...]  # the columns the trees' feature indices name, in order
+    trees: tuple[Tree, ...]
+    lexicon: pl.DataFrame  # word, log_odds
 
     def score(self, features: pl.DataFrame) -> np.ndarray:
-        """The log-odds that each line is boilerplate."""
-        scores = np.full(features.height, self.bias)
-        for term in self.terms:
-            column = features[term.feature].to_numpy()
-            scores += term.values[np.searchsorted(term.thresholds, column, side="left")]
+        """The log-odds that each line is boilerplate, from its features (`model_features`)."""
+        x = features.select(self.features).to_numpy().astype(np.float64)
+        scores = np.zeros(features.height)
+        for tree in self.trees:
+            scores += tree.predict(x)
         return scores
+
+    def context_features(self) -> tuple[str, ...]:
+        return tuple(name for name in self.features if name in CONTEXT_FEATURES)
 
 
 @functools.cache
@@ -92,18 +132,28 @@ def load_model(path: Path = MODEL_PATH) -> BoilerplateModel:
     """The model the training script wrote; its features must be this module's."""
     try:
         stored = json.loads(path.read_text(encoding="utf-8"))
-        terms = tuple(
-            Term(term["feature"], np.array(term["thresholds"], dtype=np.float64), np.array(term["values"]))
-            for term in stored["terms"]
+        trees = tuple(
+            Tree(
+                np.array(tree["feature"], dtype=np.int64),
+                np.array(tree["threshold"], dtype=np.float64),
+                np.array(tree["left"], dtype=np.int64),
+                np.array(tree["right"], dtype=np.int64),
+                np.array(tree["value"], dtype=np.float64),
+            )
+            for tree in stored["trees"]
         )
-        model = BoilerplateModel(float(stored["bias"]), float(stored["threshold"]), terms)
-    except (OSError, ValueError, KeyError, TypeError) as error:
+        lexicon = pl.DataFrame(
+            {"word": list(stored["lexicon"]), "log_odds": list(stored["lexicon"].values())},
+            schema={"word": pl.String, "log_odds": pl.Float64},
+        )
+        model = BoilerplateModel(float(stored["threshold"]), tuple(stored["features"]), trees, lexicon)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise BoilerplateModelError(
             f"{path}: cannot read the boilerplate model ({error}); reinstall newsflow, or write it again with "
             "bench/train_boilerplate.py"
         ) from error
-    unknown = {term.feature for term in terms} - set(FEATURES)
-    if unknown or any(len(term.values) != len(term.thresholds) + 1 for term in terms):
+    unknown = set(model.features) - set(FEATURES)
+    if unknown or any(len(tree.feature) and tree.feature.max() >= len(model.features) for tree in trees):
         raise BoilerplateModelError(
             f"{path}: the boilerplate model does not fit this version of newsflow (features {sorted(unknown)}); "
             "write it again with bench/train_boilerplate.py"
@@ -111,69 +161,46 @@ def load_model(path: Path = MODEL_PATH) -> BoilerplateModel:
     return model
 
 
-@functools.cache
-def stopwords(path: Path = STOPWORDS_PATH) -> dict[str, tuple[str, ...]]:
-    try:
-        return {language: tuple(words) for language, words in json.loads(path.read_text(encoding="utf-8")).items()}
-    except (OSError, ValueError) as error:
-        raise BoilerplateModelError(
-            f"{path}: cannot read the boilerplate model's function words ({error}); reinstall newsflow"
-        ) from error
-
-
-def document_language(lines: pl.DataFrame) -> pl.Expr:
-    """The language of most of the document's characters (as tasks/language.py decides it), or `und`."""
-    if "language" not in lines.columns:
-        return pl.lit(UNDETERMINED)
-    chars = pl.when(pl.col("language") != UNDETERMINED).then(pl.col("text").str.len_chars()).otherwise(0)
-    per_language = chars.sum().over("document_id", "language")
-    # The most characters; ties to the smaller code, so the answer is repeatable.
-    ranked = pl.col("language").sort_by([per_language, "language"], descending=[True, False])
-    return ranked.first().over("document_id")
-
-
-def stopword_share(words: pl.Expr, language: pl.Expr) -> pl.Expr:
-    """The share of the line's words that are function words of its document's language."""
-    lists = stopwords()
-    everything = sorted({word for words_of in lists.values() for word in words_of})
-    hits = pl.coalesce(
-        *(
-            pl.when(language == code).then(words).list.eval(pl.element().is_in(list(of))).list.sum()
-            for code, of in lists.items()
-        ),
-        words.list.eval(pl.element().is_in(everything)).list.sum(),
-    )
-    return hits / words.list.len().clip(lower_bound=1)
-
-
-def line_features(lines: pl.DataFrame, features: tuple[str, ...] = FEATURES) -> pl.DataFrame:
-    """`features` (of FEATURES) of every line of (document_id, position, text, [language,] words, short,
-    body, rule_hint), in reading order per document, as Float64 columns beside the given ones. Only what
-    they need is computed: Polars' lazy plan drops the rest (the model uses some of FEATURES, and the
-    function words, which it does not use, would cost more than all the rules)."""
+def line_features(lines: pl.DataFrame, features: tuple[str, ...] = CONTEXT_FEATURES) -> pl.DataFrame:
+    """`features` (of CONTEXT_FEATURES) of every line of (document_id, position, text, words, short, body,
+    rule_hint), in reading order per document, as Float64 columns beside the given ones. Only what they
+    need is computed: Polars' lazy plan drops the rest."""
     doc, text = "document_id", pl.col("text")
     chars = text.str.len_chars()
     words = pl.col("words").clip(lower_bound=1)
-    letters_words = text.str.to_lowercase().str.extract_all(r"\p{L}+")
     plan = lines.lazy().with_columns(
         chars=chars,
         mean_word_len=(chars - text.str.count_matches(r"\s")) / words,
         cap_share=text.str.count_matches(r"(?:^|\s)\p{Lu}") / words,
         ends_sentence=text.str.contains(FULL_STOP),
         ends_colon=text.str.contains(r":$"),
+        ends_ellipsis=text.str.contains(r"(?:…|\.\.\.)$"),
         sentences=text.str.count_matches(r"[.!?…]+(?:\s|$)"),
         digit_share=text.str.count_matches(r"\d") / chars.clip(lower_bound=1),
         reader_share=text.str.count_matches(READER_WORDS) / words,
-        stop_share=stopword_share(letters_words, document_language(lines)),
+        punct_share=text.str.count_matches(r"[^\p{L}\d\s]") / chars.clip(lower_bound=1),
+        upper_share=text.str.count_matches(r"\p{Lu}") / chars.clip(lower_bound=1),
+        # Link bars and pagers ("« Zurück | Weiter »", "Next post →") and lines opening with a symbol.
+        arrows=text.str.contains(r"[»›→←|•·>]|^\W"),
+        address=text.str.contains(r"https?://|www\.|\.\w{2,3}/|@"),
+        # A line printed twice in one page is a menu or a box repeated (news repeats no line).
+        repeated=pl.len().over(doc, "text") > 1,
         ruled=pl.col("rule_hint").is_not_null(),
     )
     ruled, body, index = pl.col("ruled"), pl.col("body"), pl.int_range(pl.len()).over(doc)
     short_run_id = (pl.col("short") != pl.col("short").shift(1)).fill_null(True).cum_sum().over(doc)
     # The Float64 cast makes the booleans 0/1: the model compares every feature with thresholds.
     return (
-        plan.with_columns(
+        with_main_block(plan)
+        .with_columns(
             *(pl.col(name).shift(1).over(doc).alias(f"prev_{name}") for name in LINE_FEATURES),
             *(pl.col(name).shift(-1).over(doc).alias(f"next_{name}") for name in LINE_FEATURES),
+            *(pl.col(name).shift(k).over(doc).alias(f"prev{k}_{name}") for k in (2, 3) for name in FAR_FEATURES),
+            *(pl.col(name).shift(-k).over(doc).alias(f"next{k}_{name}") for k in (2, 3) for name in FAR_FEATURES),
+            *(
+                pl.col(name).cast(pl.Float64).rolling_mean(WINDOW, center=True, min_samples=1).over(doc).alias(alias)
+                for name, alias in (("words", "window_words"), ("body", "window_body"), ("short", "window_short"))
+            ),
             from_start=index,
             from_end=pl.len().over(doc) - 1 - index,
             relative_position=index / (pl.len().over(doc) - 1).clip(lower_bound=1),
@@ -191,6 +218,9 @@ def line_features(lines: pl.DataFrame, features: tuple[str, ...] = FEATURES) -> 
                 *(ruled.shift(k).over(doc).fill_null(False).cast(pl.Int32) for k in (-2, -1, 1, 2))
             ),
             lines=pl.len().over(doc),
+            words_rank=pl.col("words").rank("dense", descending=True).over(doc),
+            # Where the longest line is, the article usually is (boilerpipe's largest block), signed.
+            from_longest=(index - index.sort_by(chars, descending=True).first().over(doc)) / pl.len().over(doc),
         )
         .select(
             *(name for name in lines.columns if name not in features),
@@ -200,8 +230,71 @@ def line_features(lines: pl.DataFrame, features: tuple[str, ...] = FEATURES) -> 
     )
 
 
+def with_main_block(plan: pl.LazyFrame) -> pl.LazyFrame:
+    """Add the main block's features: `from_main_block` (lines before its first line, negative, or after its
+    last; 0 inside), `main_block_lines` and `main_block_words_share`. The main block is the run of lines
+    with the largest sum of (words - MAIN_BLOCK_WORDS) per document (Kadane's maximum-sum run, by prefix
+    sums): the article's text, which sidebars and menus of short lines surround."""
+    doc, index, gain = "document_id", pl.col("_index"), pl.col("words").cast(pl.Float64) - MAIN_BLOCK_WORDS
+    before, lowest, end, start = pl.col("_before"), pl.col("_lowest"), pl.col("_end"), pl.col("_start")
+    inside = (index >= start) & (index <= end)
+    # Window expressions may not nest: each stage reads the columns of the one before.
+    return (
+        plan.with_columns(_index=pl.int_range(pl.len()).over(doc), _before=(gain.cum_sum() - gain).over(doc))
+        .with_columns(_lowest=before.cum_min().over(doc))  # the lowest prefix sum before each line
+        .with_columns(_end=index.sort_by(before + gain - lowest, descending=True).first().over(doc))
+        .with_columns(_lowest_at_end=lowest.filter(index == end).first().over(doc))
+        .with_columns(_start=index.filter((index <= end) & (before == pl.col("_lowest_at_end"))).max().over(doc))
+        .with_columns(
+            from_main_block=pl.when(index < start).then(index - start).when(index > end).then(index - end).otherwise(0),
+            main_block_lines=end - start + 1,
+            main_block_words_share=pl.col("words").filter(inside).sum().over(doc)
+            / pl.col("words").sum().over(doc).clip(lower_bound=1),
+        )
+        .drop("_index", "_before", "_lowest", "_end", "_lowest_at_end", "_start")
+    )
+
+
+def line_words(text: pl.Expr) -> pl.Expr:
+    """The distinct lowercase words of a line, as the lexicon counts them."""
+    return text.str.to_lowercase().str.extract_all(WORD).list.unique()
+
+
+def lexicon_features(lines: pl.DataFrame, lexicon: pl.DataFrame) -> pl.DataFrame:
+    """LEXICON_FEATURES beside the lines' columns: over the line's distinct words, the sum, mean, largest and
+    smallest of the lexicon's log-odds of chrome (an unknown word counts 0), and the share of known words."""
+    words = (
+        lines.select(row=pl.int_range(pl.len()), word=line_words(pl.col("text")))
+        .explode("word")
+        .join(lexicon, on="word", how="left")
+        .group_by("row")
+        .agg(
+            lex_sum=pl.col("log_odds").sum(),
+            lex_max=pl.col("log_odds").max(),
+            lex_min=pl.col("log_odds").min(),
+            lex_mean=pl.col("log_odds").fill_null(0.0).mean(),
+            lex_known=pl.col("log_odds").is_not_null().mean(),
+        )
+    )
+    joined = lines.with_columns(row=pl.int_range(pl.len())).join(words, on="row", how="left", maintain_order="left")
+    return joined.drop("row").with_columns(pl.col(LEXICON_FEATURES).cast(pl.Float64).fill_null(0.0))
+
+
+def model_features(lines: pl.DataFrame, model: BoilerplateModel) -> pl.DataFrame:
+    """The features the model reads, of lines as `line_features` takes them."""
+    return lexicon_features(line_features(lines, model.context_features()), model.lexicon)
+
+
 def model_flags(lines: pl.DataFrame, model: BoilerplateModel | None = None) -> pl.Series:
-    """True where the model calls a line boilerplate (lines as `line_features` takes them, in its order)."""
+    """True where the model calls a line boilerplate (lines as `line_features` takes them, with `article`,
+    in its order). Only the lines it may flag are scored: no rule decided them, and they are not the
+    article's by their shape (in news, most paragraphs)."""
     model = model or load_model()
-    scores = model.score(line_features(lines, tuple(term.feature for term in model.terms)))
-    return pl.Series("model_flag", scores >= model.threshold)
+    open_to_model = (pl.col("rule_hint").is_null() & ~pl.col("article")).alias("open")
+    context = line_features(lines.with_columns(open_to_model), model.context_features())
+    candidates = context.filter("open")
+    flags = np.zeros(lines.height, dtype=bool)
+    if candidates.height:
+        scores = model.score(lexicon_features(candidates, model.lexicon))
+        flags[np.flatnonzero(context["open"].to_numpy())] = scores >= model.threshold
+    return pl.Series("model_flag", flags)
