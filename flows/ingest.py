@@ -44,7 +44,7 @@ from tasks.near_dedup import near_dedup
 from tasks.prepare import BatchLimits, PreparedBatch, prepare, timed
 from tasks.publish import publish, published_run, record_early_end
 from tasks.report import report
-from tasks.stage import stage, stage_deleted
+from tasks.stage import stage
 from tasks.validate import validate
 from warehouse.audit_scope import mark_audit_scope
 from warehouse.connection import CorruptWarehouseError, WarehouseError, checkpoint, connect, verify_every_block
@@ -54,6 +54,7 @@ from warehouse.runs import start_run
 from warehouse.snapshot import candidate_path, discard, open_candidate
 from warehouse.space import no_space_reason, out_of_space
 from warehouse.sql_script import run_script
+from warehouse.stage import stage_deleted
 
 # A batch holds at most this many bytes of files (and NEWSFLOW_BATCH_FILES files): memory stays
 # bounded by the batch, not by the folder.
