@@ -93,7 +93,7 @@ def ingest_flow(settings: Settings) -> dict[str, int] | State:
                                       settings.selection.why_skipped(skipped[0]), skipped[0])  # fmt: skip
             if not has_work(plan, deleted):
                 counts = count_files(plan, NOTHING_READ, deleted)
-                mark_skipped(settings.db, settings.source, counts, (datetime.now(UTC) - started_at).total_seconds())
+                mark_skipped(settings, counts, (datetime.now(UTC) - started_at).total_seconds())
                 return counts | {"skipped": 1}
             if settings.db.exists():  # a damaged file is refused whole, never copied into a candidate and published
                 verify_every_block(settings.db)
@@ -130,7 +130,7 @@ def ingest_flow(settings: Settings) -> dict[str, int] | State:
     return counts | {"run_id": run_id}
 
 
-def mark_skipped(db: Path, source: Path, counts: dict[str, int], elapsed: float) -> None:
+def mark_skipped(settings: Settings, counts: dict[str, int], elapsed: float) -> None:
     """Tag this flow run `skip` in Prefect and log it beside the warehouse, which stays untouched."""
     import httpx
     from prefect.client.orchestration import get_client
@@ -140,7 +140,7 @@ def mark_skipped(db: Path, source: Path, counts: dict[str, int], elapsed: float)
             client.update_flow_run(flow_run.id, tags=[*flow_run.tags, SKIP_TAG])
     except httpx.HTTPError as exc:  # a tag is not worth failing a run that found nothing to do
         get_run_logger().warning("could not tag the flow run %r: %s", SKIP_TAG, exc)
-    note_skip(db, source, counts, elapsed, str(flow_run.id))
+    note_skip(settings, counts, elapsed, str(flow_run.id))
 
 
 def audit_run(
