@@ -1,0 +1,96 @@
+"""Prepared batches as files: what a prepare task hands the writer, and what a killed run leaves to resume from.
+
+Each prepared batch is a folder of Arrow IPC files (one per frame, tasks/prepare.py `PreparedBatch`)
+and `steps.json` (its StepReports), under `<db>.batches/<key>/`, beside the warehouse. The key is a
+hash of everything that decides what preparing the batch gives: its files as discover planned them
+(path, size, mtime, and what the warehouse knew of them), the source folder, the settings prepare
+reads (languages, limits, near-duplicate config) and the code that prepares (the sources of tasks/
+and the versions of the libraries it calls). A batch folder appears whole or not at all (written
+under a temporary name, then renamed), so one that exists is a batch prepared: a run that finds its
+key there takes it as it is, and one killed after some batches resumes from them. The folder goes
+when a run ends by itself (published or failed); a run killed or cancelled leaves it for the next.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import shutil
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import polars as pl
+import xxhash
+
+from tasks.steps import StepReport
+
+# The libraries whose answers prepare keeps: a new version may decode, identify or sign differently.
+PREPARE_LIBRARIES = (
+    "polars", "lingua-language-detector", "pycld2", "charset-normalizer", "ftfy", "pystemmer", "xxhash", "rensa",
+    "numpy",
+)  # fmt: skip
+TASKS = Path(__file__).parent
+STEPS_FILE = "steps.json"
+# Arrow IPC, lz4: Polars writes and reads it at memory speed, and every dtype comes back as it was.
+COMPRESSION = "lz4"
+
+
+def batches_folder(db: Path) -> Path:
+    """The folder of the prepared batches of the run that writes `db`, or that was stopped before it ended."""
+    return db.with_name(f"{db.name}.batches")
+
+
+@functools.cache
+def code_version() -> str:
+    """A hash of the code that prepares a batch: the sources and data files of tasks/, and the libraries'
+    versions. Read once per process."""
+    digest = xxhash.xxh3_128()
+    for path in sorted(TASKS.iterdir()):
+        if path.suffix in (".py", ".json"):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for library in PREPARE_LIBRARIES:
+        try:
+            digest.update(f"{library}=={version(library)}\0".encode())
+        except PackageNotFoundError:
+            digest.update(f"{library} absent\0".encode())
+    return digest.hexdigest()
+
+
+def batch_key(batch: pl.DataFrame, root: Path, settings: dict[str, object]) -> str:
+    """What names a prepared batch: a hash of its planned files, the source folder, the settings prepare
+    reads (`settings`, JSON-able) and the code that prepares."""
+    digest = xxhash.xxh3_128()
+    digest.update(json.dumps({"root": str(root), "settings": settings, "code": code_version()}, default=str).encode())
+    digest.update(batch.write_json().encode())
+    return digest.hexdigest()
+
+
+def is_prepared(folder: Path) -> bool:
+    """Whether the batch at `folder` was written whole (a partial one never has its final name)."""
+    return (folder / STEPS_FILE).is_file()
+
+
+def write_frames(folder: Path, frames: dict[str, pl.DataFrame], steps: list[StepReport]) -> Path:
+    """Write a prepared batch's frames and reports as the batch folder `folder`, all at once; returns it."""
+    partial = folder.with_name(f"{folder.name}.partial-{os.getpid()}")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    for name, frame in frames.items():
+        frame.write_ipc(partial / f"{name}.arrow", compression=COMPRESSION)
+    (partial / STEPS_FILE).write_text(json.dumps([report.as_json() for report in steps]))
+    shutil.rmtree(folder, ignore_errors=True)  # a retried task may find its own first attempt
+    partial.rename(folder)
+    return folder
+
+
+def read_frames(folder: Path, names: tuple[str, ...]) -> tuple[dict[str, pl.DataFrame], list[StepReport]]:
+    """The frames `names` and the reports of the batch folder `folder`."""
+    frames = {name: pl.read_ipc(folder / f"{name}.arrow") for name in names}
+    steps = [StepReport.from_json(report) for report in json.loads((folder / STEPS_FILE).read_text())]
+    return frames, steps
+
+
+def discard_batches(db: Path) -> None:
+    """Remove the prepared batches of `db`'s runs: once a run has ended they are of no use."""
+    shutil.rmtree(batches_folder(db), ignore_errors=True)
