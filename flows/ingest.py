@@ -6,7 +6,7 @@
 
 The flow only orchestrates. Every step is a task over a whole batch of files, so a run costs two
 tasks per batch however many files and paragraphs it reads. Batches are prepared side by side on
-the flow's task runner (threads, or a Dask cluster), each into a folder of Arrow files beside the
+the flow's task runner (threads, or a Dask cluster), each into a folder of Parquet files beside the
 warehouse (tasks/batch_files.py), and staged in order as they finish; a batch whose folder an
 earlier, stopped run left is staged without preparing it again. Each step reports what it counted
 (tasks/steps.py), and run_steps records the reports. The run writes a private
@@ -244,7 +244,8 @@ def load_candidate(
     """Stage every new or changed file, decide the duplicates and merge it all into the candidate,
     then mark what the gate audits: the rows the run changed, or every row if `audit_all`.
 
-    Batches are prepared into `batches` (tasks/batch_files.py), unless an earlier run left them there.
+    Batches are prepared into `batches` (tasks/batch_files.py), unless a stopped run (or this run's
+    load before the gate held files back) left them there.
     The reports of the steps after merge go to `after_merge`; `progress` follows the run's counts as it
     goes, for the record of a run that stops early.
     """
@@ -284,7 +285,8 @@ def load_candidate(
                 prepared.near_signatures, prepared.credits, prepared.search_terms,
             )  # fmt: skip
             reports.append(StepReport("stage", milliseconds=milliseconds_since(staging)))
-            # A batch an earlier run prepared cost this one no time: its counts stand, its times do not.
+            # A batch prepared before (by a run that was stopped, or by this run's load before the gate held
+            # files back) cost this load no time: its counts stand, its times do not.
             reports.extend(prepared.steps if future is not None else [step.without_time() for step in prepared.steps])
             reused += future is None
             statuses = prepared.outcomes.select("source_path", "status")
@@ -300,7 +302,7 @@ def load_candidate(
                 "batch %d (%.0f%% of %.1f MB, %.1f MB/s): %d files, %d paragraphs%s",
                 number, 100 * done_bytes / total_bytes, total_bytes / 1e6,
                 done_bytes / 1e6 / (time.perf_counter() - started), prepared.outcomes.height,
-                prepared.paragraphs.height, "" if future is not None else ", prepared by an earlier run",
+                prepared.paragraphs.height, "" if future is not None else ", already prepared",
             )  # fmt: skip
         reports.append(StepReport("prepare", total=batch_count, counts={"reused": reused}))
         stage_deleted(con, deleted)

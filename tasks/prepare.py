@@ -6,7 +6,7 @@
 Pure functions over Polars frames, as one Prefect task per batch: batches are independent, so the
 flow submits them to its task runner and they run side by side (threads by default, the workers
 of a Dask cluster when one is configured: flows/task_runner.py). The task's input is the batch's
-list of files, its output a folder of Arrow files that the writer reads (stage); what crosses the
+list of files, its output a folder of Parquet files that the writer reads (stage); what crosses the
 task boundary is that folder's path, never the frames. Each step reports what it counted and how
 long it took (tasks/steps.py).
 """
@@ -48,7 +48,7 @@ class BatchLimits:
 
 @dataclass
 class PreparedBatch:
-    outcomes: pl.DataFrame  # one row per file: loaded, unchanged or quarantined
+    outcomes: pl.DataFrame  # one row per file: loaded, unchanged or quarantined (its text only until written)
     paragraphs: pl.DataFrame  # document_id, position, text, language, paragraph_id, boilerplate_hint
     headers: pl.DataFrame  # document_id, title, dateline_place, agency, published_on
     document_languages: pl.DataFrame  # document_id, language
@@ -117,6 +117,8 @@ def prepare_to_folder(
     """Prepare `batch` and write it as the batch folder `folder` (tasks/batch_files.py); returns the folder."""
     prepared = prepare_batch(batch, root, languages, limits)
     frames = {name: getattr(prepared, name) for name in SINGLE_FRAMES}
+    # The writer takes the text from the paragraphs; the whole article's would double the batch's size.
+    frames["outcomes"] = prepared.outcomes.drop("text", strict=False)
     frames |= dict(zip(NEAR_SIGNATURE_FRAMES, prepared.near_signatures, strict=True))
     frames |= dict(zip(SEARCH_TERM_FRAMES, prepared.search_terms, strict=True))
     return write_frames(folder, frames, prepared.steps)

@@ -39,7 +39,7 @@ class StepReport:
         return rows
 
     def without_time(self) -> StepReport:
-        """The same counts, no time: a batch prepared by an earlier run cost this one nothing."""
+        """The same counts, no time: a batch prepared before (tasks/batch_files.py) cost this run nothing."""
         return StepReport(self.step, self.total, self.kept, self.dropped, self.counts)
 
     def as_json(self) -> dict[str, Any]:

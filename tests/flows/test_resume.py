@@ -40,7 +40,7 @@ def test_a_killed_run_resumes_from_the_batches_it_prepared(tmp_path: Path) -> No
 
     resumed = run("--source", str(GERMAN_NEWS), "--db", str(db))
 
-    assert resumed.count("prepared by an earlier run") == len(left), resumed
+    assert resumed.count(", already prepared") == len(left), resumed
     steps = dict(query(db, "SELECT counter, value FROM run_steps WHERE step = 'prepare'"))
     assert steps == {"total": 11, "reused": len(left)}
     assert leftovers(db) == []  # published: the batches are gone with the candidate

@@ -42,10 +42,11 @@ def test_a_batch_comes_back_from_its_files_as_prepare_made_it(tmp_path: Path) ->
 
     assert is_prepared(folder)
     assert sorted(path.name for path in folder.iterdir()) == sorted(
-        [f"{name}.arrow" for name in SINGLE_FRAMES + NEAR_SIGNATURE_FRAMES + SEARCH_TERM_FRAMES] + ["steps.json"]
+        [f"{name}.parquet" for name in SINGLE_FRAMES + NEAR_SIGNATURE_FRAMES + SEARCH_TERM_FRAMES] + ["steps.json"]
     )
     # Every column, dtype and row (two prepares of a batch may order the rows of a step's output differently).
-    for name in SINGLE_FRAMES:
+    assert_frame_equal(back.outcomes, made.outcomes.drop("text"), check_row_order=False)  # the writer reads no text
+    for name in SINGLE_FRAMES[1:]:
         assert_frame_equal(getattr(back, name), getattr(made, name), check_row_order=False)
     for frames in ("near_signatures", "search_terms"):
         for made_frame, back_frame in zip(getattr(made, frames), getattr(back, frames), strict=True):
@@ -77,6 +78,6 @@ def test_a_batch_folder_is_named_by_its_files_the_settings_and_the_code(tmp_path
 def test_a_folder_written_halfway_is_not_a_prepared_batch(tmp_path: Path) -> None:
     half = tmp_path / "batch"
     half.mkdir()
-    seeds_plan().write_ipc(half / "outcomes.arrow")  # killed before the reports, which are written last
+    seeds_plan().write_parquet(half / "outcomes.parquet")  # killed before the reports, which are written last
 
     assert not is_prepared(half)
