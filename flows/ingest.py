@@ -101,6 +101,7 @@ def ingest_flow(settings: Settings) -> dict[str, int] | State:
                                       settings.selection.why_skipped(skipped[0]), skipped[0])  # fmt: skip
             if not has_work(plan, deleted):
                 counts = count_files(plan, NOTHING_READ, deleted)
+                discard_batches(settings.db)  # left by a run killed after it published: nothing is left to read
                 mark_skipped(settings, counts, (datetime.now(UTC) - started_at).total_seconds())
                 return counts | {"skipped": 1}
             if settings.db.exists():  # a damaged file is refused whole, never copied into a candidate and published

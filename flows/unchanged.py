@@ -24,6 +24,7 @@ from rich.console import Group
 
 from flows.settings import Settings, SettingsError
 from flows.summary import summarize_unchanged
+from tasks.batch_files import discard_batches
 from tasks.boilerplate_model import BoilerplateModelError, load_model
 from tasks.discover import NOTHING_READ, SourceFolderError, count_files, find_changes, has_work, require_folder
 from tasks.language import LanguageConfigError, detector
@@ -56,6 +57,7 @@ def check_unchanged(settings: Settings) -> tuple[Group | None, list[str]]:
     )
     if not settings.db.exists() or has_work(plan, deleted):
         return None, skipped
+    discard_batches(settings.db)  # left by a run killed after it published: nothing is left to read
     counts = count_files(plan, NOTHING_READ, deleted)
     elapsed = time.perf_counter() - started
     noted = note_skip(settings, counts, elapsed, None)
