@@ -24,6 +24,7 @@ import polars as pl
 import xxhash
 
 from tasks.steps import StepReport
+from warehouse.space import NO_SPACE, NoSpaceError, out_of_space
 
 # The libraries whose answers prepare keeps: a new version may decode, identify or sign differently.
 PREPARE_LIBRARIES = (
@@ -76,10 +77,20 @@ def write_frames(folder: Path, frames: dict[str, pl.DataFrame], steps: list[Step
     """Write a prepared batch's frames and reports as the batch folder `folder`, all at once; returns it."""
     partial = folder.with_name(f"{folder.name}.partial-{os.getpid()}")
     shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
-    for name, frame in frames.items():
-        frame.write_parquet(partial / f"{name}.parquet", compression="zstd", compression_level=COMPRESSION_LEVEL)
-    (partial / STEPS_FILE).write_text(json.dumps([report.as_json() for report in steps]))
+    try:
+        partial.mkdir(parents=True)
+        for name, frame in frames.items():
+            frame.write_parquet(partial / f"{name}.parquet", compression="zstd", compression_level=COMPRESSION_LEVEL)
+        (partial / STEPS_FILE).write_text(json.dumps([report.as_json() for report in steps]))
+    except Exception as exc:
+        shutil.rmtree(partial, ignore_errors=True)
+        if out_of_space(exc):  # Polars' error names no file: say which, and what to do
+            where = folder.parent
+            raise NoSpaceError(
+                f"{where.parent}: no space left on device: writing the prepared batch {where.name}/{folder.name} "
+                f"({NO_SPACE}); make room there, or choose another --db"
+            ) from exc
+        raise
     shutil.rmtree(folder, ignore_errors=True)  # a retried task may find its own first attempt
     partial.rename(folder)
     return folder
