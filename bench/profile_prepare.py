@@ -38,7 +38,7 @@ def main() -> None:
     seconds = time.perf_counter() - started
     megabytes = plan["size_bytes"].sum() / 1e6
     print(f"{plan.height} files, {megabytes:.1f} MB, {prepared.paragraphs.height} paragraphs in {seconds:.2f} s")
-    print("milliseconds per step:", {step: ms for (step, _), ms in prepared.timings.items()})
+    print("milliseconds per step:", {report.step: report.milliseconds for report in prepared.steps})
     pstats.Stats(profile).sort_stats("tottime").print_stats(15)
 
 

@@ -18,13 +18,13 @@ import os
 import time
 import urllib.request
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from rich.console import Group
 
 from flows.settings import Settings, SettingsError
 from flows.summary import summarize_unchanged
+from tasks.batch_files import discard_batches
 from tasks.boilerplate_model import BoilerplateModelError, load_model
 from tasks.discover import NOTHING_READ, SourceFolderError, count_files, find_changes, has_work, require_folder
 from tasks.language import LanguageConfigError, detector
@@ -57,9 +57,10 @@ def check_unchanged(settings: Settings) -> tuple[Group | None, list[str]]:
     )
     if not settings.db.exists() or has_work(plan, deleted):
         return None, skipped
+    discard_batches(settings.db)  # left by a run killed after it published: nothing is left to read
     counts = count_files(plan, NOTHING_READ, deleted)
     elapsed = time.perf_counter() - started
-    noted = note_skip(settings.db, settings.source, counts, elapsed, None)
+    noted = note_skip(settings, counts, elapsed, None)
     return unchanged_summary(settings, counts, skipped, elapsed, noted), skipped
 
 
@@ -73,30 +74,32 @@ def unchanged_summary(
         con.close()
 
 
-def note_skip(db: Path, source: Path, counts: dict[str, int], elapsed: float, flow_run_id: str | None) -> str:
+def note_skip(settings: Settings, counts: dict[str, int], elapsed: float, flow_run_id: str | None) -> str:
     """Log the skip beside the warehouse and, if it is not a flow run already (`flow_run_id`) and a
     Prefect server is configured, in Prefect; returns where it went, for the summary."""
     skip: dict[str, Any] = {
-        "checked_at": datetime.now(UTC).isoformat(timespec="seconds"), "source": str(source),
+        "checked_at": datetime.now(UTC).isoformat(timespec="seconds"), "source": str(settings.source),
         "seconds": round(elapsed, 2), "flow_run_id": flow_run_id,
     } | {key: counts[key] for key in ("files_seen", "files_unchanged", "files_quarantined")}  # fmt: skip
     where = "logged beside the warehouse for `newsflow status`"
     api = os.environ.get("PREFECT_API_URL")
     if flow_run_id is None and api:
         try:
-            skip["flow_run_id"] = send_skip(api, db, source, skip)
+            skip["flow_run_id"] = send_skip(api, settings, skip)
             where += f"; in Prefect as flow run {skip['flow_run_id']} (tag {SKIP_TAG!r})"
         except (OSError, ValueError, KeyError) as exc:  # the server is down: the check stands all the same
             where += f"; not sent to Prefect at {api} ({getattr(exc, 'reason', exc)})"
     try:
-        record_skip(db, skip)
+        record_skip(settings.db, skip)
     except OSError as exc:
         where = f"not logged ({exc.strerror})"
     return where
 
 
-def send_skip(api: str, db: Path, source: Path, skip: dict[str, Any]) -> str:
-    """Record the skip on the Prefect server at `api` as a completed `ingest` flow run; returns its id."""
+def send_skip(api: str, settings: Settings, skip: dict[str, Any]) -> str:
+    """Record the skip on the Prefect server at `api` as a completed `ingest` flow run; returns its id.
+
+    Its parameters are those a full run of the flow records (flows/serve.py): one Settings object."""
     flow = post(f"{api}/flows/", {"name": "ingest"})
     run = post(
         f"{api}/flow_runs/",
@@ -104,7 +107,7 @@ def send_skip(api: str, db: Path, source: Path, skip: dict[str, Any]) -> str:
             "flow_id": flow["id"],
             "name": f"skip-{skip['checked_at']}",
             "tags": [SKIP_TAG],
-            "parameters": {"source": str(source), "db": str(db)},
+            "parameters": {"settings": settings.as_parameters()},
             "state": SKIPPED_STATE | {"message": f"nothing new: {skip['files_seen']} files seen, none changed"},
         },
     )

@@ -29,9 +29,9 @@ from tasks.near_cluster import cluster_pairs
 from tasks.near_config import NearDupConfig
 from tasks.near_signature import SIGNATURE_VERSION, sign_paragraphs
 from tasks.near_verify import measure_pairs, screen_pairs, verify_pairs
-from tasks.prepare import timed
+from tasks.steps import StepReport, reports_of, timed
 from warehouse import near
-from warehouse.runs import record_counters
+from warehouse.runs import record_steps
 from warehouse.transaction import transaction
 
 # Candidate pairs screened at a time (ids, numbers and sentence sketches, no texts: about 40 MB of
@@ -58,11 +58,8 @@ def sign_unsigned(con: duckdb.DuckDBPyConnection, config: NearDupConfig) -> int:
     return signed
 
 
-def find_near_duplicates(
-    con: duckdb.DuckDBPyConnection, run_id: int, config: NearDupConfig
-) -> Counter[tuple[str, str]]:
-    """Run every near-duplicate stage on the warehouse `con` has open; returns each stage's counters
-    and milliseconds, for run_steps."""
+def find_near_duplicates(con: duckdb.DuckDBPyConnection, run_id: int, config: NearDupConfig) -> list[StepReport]:
+    """Run every near-duplicate stage on the warehouse `con` has open; returns each stage's report, for run_steps."""
     counts: Counter[tuple[str, str]] = Counter()
     with timed(counts, "near_find"):
         with transaction(con):
@@ -87,13 +84,14 @@ def find_near_duplicates(
                 measured = measure_pairs(members.slice(first, VERIFY_CHUNK))
                 near.record_similarity(con, measured.select("left_id", "similarity"))
             # Kept per run for the anomaly check on cluster sizes (expectations/); validation reads it next.
-            record_counters(con, run_id, {("warehouse", "near_cluster_paragraphs_max"): near.largest_cluster(con)})
+            largest = StepReport("warehouse", counts={"near_cluster_paragraphs_max": near.largest_cluster(con)})
+            record_steps(con, run_id, [largest])
     counts["near_cluster", "touched_paragraphs"] = touched
     counts["near_cluster", "pairs"] = pairs.height
     counts["near_cluster", "clusters"] = groups["group_id"].n_unique()
     counts["near_cluster", "clustered_paragraphs"] = groups.height
     counts["near_flag", "members_measured"] = members.height
-    return counts
+    return reports_of(counts)
 
 
 def verify_candidates(

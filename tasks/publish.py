@@ -5,7 +5,7 @@ the run's record (its row, counters and quality results) is added to it, so hist
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
@@ -16,14 +16,15 @@ from prefect.cache_policies import NO_CACHE
 
 from expectations.results import QualityResult
 from tasks.audit import name_files
+from tasks.steps import StepReport, add_up
 from warehouse.audit_scope import clear_audit_scope
 from warehouse.connection import checkpoint, connect, verify_every_block
 from warehouse.runs import (
     copy_run,
     finish_run,
-    record_counters,
     record_ended_run,
     record_quality,
+    record_steps,
     run_of_flow_run,
 )
 from warehouse.snapshot import discard, open_candidate, swap_in
@@ -66,13 +67,13 @@ def publish_run(
     candidate: Path,
     run_id: int,
     results: list[QualityResult],
-    timings: Mapping[tuple[str, str], int] | None = None,
+    steps: Sequence[StepReport] = (),
     held_back: Mapping[str, str] | None = None,
     keep_previous: int = 0,
 ) -> str | None:
     """Publish the candidate or keep the last published state. Returns the failure message, if any.
 
-    `timings` are counters of the steps that ended after merge recorded the run's counters;
+    `steps` are the reports of the steps merge did not record (those after it, and discover's), added up here;
     `held_back` the files the gate quarantined (source_path -> reason), named in a published run's message;
     the file a publish replaces is kept for `newsflow rollback`, up to `keep_previous` versions.
     """
@@ -82,7 +83,7 @@ def publish_run(
     try:
         with transaction(con):
             record_quality(con, run_id, results)
-            record_counters(con, run_id, timings or {})
+            record_steps(con, run_id, add_up(steps))
             message = failure or held_back_message(held_back or {})
             finish_run(con, run_id, "failed" if blocking else "completed", message)
             clear_audit_scope(con)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
+
+if TYPE_CHECKING:  # the reports' type only: warehouse/ does not import tasks/
+    from tasks.steps import StepReport
 
 # Run ids count up from the published warehouse. A failed run's row is written into the published
 # copy under the same id (tasks/publish.py), so ids stay unique without a sequence.
@@ -65,18 +68,17 @@ def start_run(con: duckdb.DuckDBPyConnection, flow_run_id: str | None, source_ro
 
 
 def record_counts(
-    con: duckdb.DuckDBPyConnection,
-    run_id: int,
-    counts: Mapping[str, int],
-    counters: Mapping[tuple[str, str], int],
+    con: duckdb.DuckDBPyConnection, run_id: int, counts: Mapping[str, int], steps: Iterable[StepReport]
 ) -> None:
     con.execute(RECORD_COUNTS, {"run_id": run_id} | {key: counts.get(key) for key in RUN_COUNTS})
-    record_counters(con, run_id, counters)
+    record_steps(con, run_id, steps)
 
 
-def record_counters(con: duckdb.DuckDBPyConnection, run_id: int, counters: Mapping[tuple[str, str], int]) -> None:
-    if counters:
-        con.executemany(RECORD_COUNTER, [[run_id, step, name, n] for (step, name), n in sorted(counters.items())])
+def record_steps(con: duckdb.DuckDBPyConnection, run_id: int, steps: Iterable[StepReport]) -> None:
+    """The `run_steps` rows of the steps' reports (tasks/steps.py); a step reports once per run."""
+    rows = sorted([run_id, step.step, name, n] for step in steps for name, n in step.counters().items())
+    if rows:
+        con.executemany(RECORD_COUNTER, rows)
 
 
 def finish_run(con: duckdb.DuckDBPyConnection, run_id: int, status: str, message: str | None) -> None:

@@ -12,6 +12,7 @@ from warehouse.connection import connect
 TEST_BATCH_FILES = 2
 CORE_TABLES = ("source_files", "documents", "paragraphs", "document_paragraphs")
 VOLATILE_COLUMNS = {"started_at", "finished_at", "flow_run_id", "applied_at"}
+NOT_STATE = {("prepare", "reused")}  # run_steps rows that a resumed run and a clean one may differ in
 RUN_COLUMNS = {"run_id", "first_seen_run", "last_changed_run", "loaded_run", "retired_run", "found_run", "changed_run"}
 
 
@@ -76,8 +77,8 @@ def warehouse_state(db: Path) -> dict[str, list[tuple]]:
                 record = dict(zip(columns, row, strict=True))
                 if "run_id" in record and record["run_id"] not in renumber:
                     continue  # a run that changed nothing (after a kill that came after its swap)
-                if record.get("counter") == "milliseconds":
-                    continue  # how long a step took is not state
+                if (record.get("step"), record.get("counter")) in NOT_STATE or record.get("counter") == "milliseconds":
+                    continue  # how long a step took, and whether an earlier run prepared its batches, is not state
                 rows.append(
                     tuple(
                         renumber.get(value, value) if column in RUN_COLUMNS else value

@@ -32,7 +32,9 @@ def test_data_files_beside_articles_are_skipped_counted_and_named(articles: Path
     skipped = "skipped 2 not read as articles: a.csv, docs.jsonl: not matched by --include '*.txt'"
     assert skipped in first
     assert query(db, "SELECT count(*) FROM quarantine") == [(0,)]
-    assert query(db, "SELECT value FROM run_steps WHERE counter = 'files_not_selected'") == [(2,)]
+    assert query(db, "SELECT value FROM run_steps WHERE step = 'discover' AND counter = 'dropped_not_selected'") == [
+        (2,)
+    ]
     again = run("--source", str(articles), "--db", str(db))
     assert "nothing changed" in again and skipped in again
 

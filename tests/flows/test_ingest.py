@@ -79,8 +79,10 @@ def test_the_run_is_recorded_with_its_prefect_flow_run(articles: Path, tmp_path:
     steps = dict(
         ((step, counter), value) for step, counter, value in query(db, "SELECT step, counter, value FROM run_steps")
     )
-    assert steps[("decode", "loaded")] == 5
-    assert steps[("segment", "paragraphs")] == 65
+    assert steps[("discover", "total")] == steps[("discover", "kept")] == 5
+    assert steps[("decode", "total")] == steps[("decode", "kept")] == 5
+    assert steps[("segment", "kept")] == 65
+    assert steps[("prepare", "total")] == 3  # the seeds in batches of TEST_BATCH_FILES
     assert steps[("dedup", "repeats_in_document")] == 4
 
 

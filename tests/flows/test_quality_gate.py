@@ -239,7 +239,7 @@ def gate_candidate(db: Path, fault: str, *, own_rows: bool, audit_all: bool = Fa
     shutil.copyfile(db, candidate)
     con = connect(candidate)
     run_id = start_run(con, None, query(db, "SELECT source_root FROM runs")[0][0])
-    record_counts(con, run_id, UNCHANGED_RUN_COUNTS, {})
+    record_counts(con, run_id, UNCHANGED_RUN_COUNTS, [])
     if own_rows:
         con.execute("UPDATE core.documents SET changed_run = ?", [run_id])
         con.execute("UPDATE core.document_paragraphs SET changed_run = ?", [run_id])

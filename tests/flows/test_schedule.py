@@ -191,7 +191,11 @@ def test_a_skip_shows_in_prefect_and_in_status_and_leaves_the_warehouse_as_it_wa
     flow_run_id = re.search(r"in Prefect as flow run ([0-9a-f-]{36}) \(tag 'skip'\)", skip.stdout)[1]
     flow_run = httpx.get(f"{prefect_server}/flow_runs/{flow_run_id}", timeout=10).json()
     assert (flow_run["state_type"], flow_run["state_name"], flow_run["tags"]) == ("COMPLETED", "Skipped", ["skip"])
-    assert flow_run["parameters"]["db"] == str(db)
+    # The same parameters object as the full run before it recorded (flows/settings.py).
+    runs = httpx.post(f"{prefect_server}/flow_runs/filter", json={}, timeout=10).json()
+    full = [r for r in runs if r["id"] != flow_run_id and r["parameters"].get("settings", {}).get("db") == str(db)]
+    assert len(full) == 1, runs
+    assert flow_run["parameters"] == full[0]["parameters"]
     status = subprocess.run(
         [str(BIN / "newsflow"), "status", "--db", str(db)], cwd=REPO, env=env, capture_output=True, text=True
     )

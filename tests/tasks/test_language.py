@@ -155,9 +155,8 @@ def test_the_prepare_step_counts_what_each_means_decided() -> None:
     plan, _ = plan_reads(list_files(SEEDS), pl.DataFrame(schema=KNOWN_SCHEMA))
     limits = BatchLimits(DEFAULT_FILE_MAX_BYTES, DEFAULT_PARAGRAPH_MAX_CHARS)
     prepared = prepare_batch(plan, SEEDS, DEFAULT_LANGUAGES, limits)
-    decided_by = {
-        means: prepared.timings["identify_language", f"decided_by_{means}"] for means in ("rule", "cld2", "model")
-    }
+    (language,) = [report for report in prepared.steps if report.step == "identify_language"]
+    decided_by = {means: language.counts[f"decided_by_{means}"] for means in ("rule", "cld2", "model")}
     assert sum(decided_by.values()) == prepared.paragraphs["text"].n_unique() == 61
     # The seeds' two short Cyrillic lines ("доллардан асты", "Алексей Богданов:") are lingua's to decide.
     assert decided_by == {"rule": 55, "cld2": 4, "model": 2}
