@@ -60,19 +60,14 @@ def connect(path: Path, *, read_only: bool = False, memory_limit: str | None = N
     Read-only, `path` must be a published newsflow warehouse; a writer gets the schema migrated.
     """
     if read_only:
-        return open_published(path, capped(memory_limit))
+        return open_published(path, NO_EXTENSIONS)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WarehouseError(f"{path}: cannot create its folder ({exc.strerror}); choose another --db") from exc
-    con = open_duckdb(path, False, capped(memory_limit))
+    con = open_duckdb(path, False, NO_EXTENSIONS | ({"memory_limit": memory_limit} if memory_limit else {}))
     migrate(con)
     return con
-
-
-def capped(memory_limit: str | None) -> dict[str, Any]:
-    """NO_EXTENSIONS, and DuckDB's memory limit if one is given (past it, DuckDB spills or fails)."""
-    return NO_EXTENSIONS | ({"memory_limit": memory_limit} if memory_limit else {})
 
 
 def connect_reader(path: Path) -> duckdb.DuckDBPyConnection:
