@@ -199,7 +199,8 @@ class SearchError(ValueError):
 
 
 # PyStemmer's stemmers keep state (a cache) and "must not be called concurrently": prepare's threads stem side by
-# side, so each thread has its own.
+# side, so each thread has its own. Their cache is off: a batch stems each distinct word once, and its 25,000 or so
+# words overflow the default cache of 10,000, whose purges made stemming 3.5x slower than no cache (bench/README.md).
 _THREAD_STEMMERS = threading.local()
 
 
@@ -207,7 +208,7 @@ def stemmer(language: str) -> Stemmer.Stemmer | None:
     mine = _THREAD_STEMMERS.__dict__.setdefault("by_language", {})
     if language not in mine:
         algorithm = SNOWBALL_STEMMERS.get(language)
-        mine[language] = Stemmer.Stemmer(algorithm) if algorithm else None
+        mine[language] = Stemmer.Stemmer(algorithm, maxCacheSize=0) if algorithm else None
     return mine[language]
 
 
