@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import ftfy
 import polars as pl
 
-from tasks.characters import BIDI_FORMAT
+from tasks.characters import BIDI_FORMAT, char_class
 from tasks.encoding import QuarantineError
 from tasks.fingerprint import INVISIBLE  # the invisible characters no paragraph id depends on
 
@@ -61,11 +61,6 @@ PLAIN = (
     + "«»„“”’–—…№\u00a0"
 )
 SUSPECT_LEADS, SUSPECT_FOLLOWERS = "ÄÖÜßРС", "„“”’–—…«»№\u00a0ёЁіІ"
-
-
-def char_class(chars: str) -> str:
-    """The characters as the inside of a regex class that Python's re and Rust's regex (Polars) read alike."""
-    return "".join(f"\\U{ord(char):08X}" for char in chars)
 
 
 NOT_PLAIN_CHAR = f"[^{char_class(PLAIN)}]"
