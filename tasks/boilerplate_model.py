@@ -180,7 +180,8 @@ def line_features(
     lines: pl.DataFrame, features: tuple[str, ...] = CONTEXT_FEATURES, scored: str | None = None
 ) -> pl.DataFrame:
     """`features` (of CONTEXT_FEATURES) of every line of (document_id, position, text, words, short, body,
-    rule_hint), in reading order per document, as Float64 columns beside the given ones. Only what they
+    rule_hint), each document's lines in a row in reading order (as apply_rules leaves them), as Float64
+    columns beside the given ones. Only what they
     need is computed: Polars' lazy plan drops the rest. When `scored` names a boolean column, the features
     read from a line's own text are measured only on those lines and their neighbours (whose values the
     scored lines read as prev_* and next_*), and are MISSING elsewhere: the patterns then read a fifth of
@@ -188,12 +189,14 @@ def line_features(
     doc, text = "document_id", pl.col("text")
     chars = text.str.len_chars()
     words = pl.col("words").clip(lower_bound=1)
-    measured, own = pl.col("_measured"), pl.col("_own")  # computed once, as columns the final select drops
+    # Computed once, as columns the final select drops: a line's index in its document, the document's lines.
+    plan = lines.lazy().with_columns(_at=pl.int_range(pl.len()).over(doc), _lines=pl.len().over(doc))
+    measured, own = pl.col("_measured"), pl.col("_own")
     if scored is None:
-        plan = lines.lazy().with_columns(_measured=pl.lit(True), _own=text)
+        plan = plan.with_columns(_measured=pl.lit(True), _own=text)
     else:
-        near = (pl.col(scored).shift(k).over(doc).fill_null(False) for k in (1, -1))
-        plan = lines.lazy().with_columns(_measured=pl.col(scored) | pl.any_horizontal(*near))
+        near = (neighbour(pl.col(scored), k).fill_null(False) for k in (1, -1))
+        plan = plan.with_columns(_measured=pl.col(scored) | pl.any_horizontal(*near))
         plan = plan.with_columns(_own=within(measured, text))
     plan = (
         plan.with_columns(
@@ -219,16 +222,16 @@ def line_features(
             ruled=pl.col("rule_hint").is_not_null(),
         )
     )
-    ruled, body, index = pl.col("ruled"), pl.col("body"), pl.int_range(pl.len()).over(doc)
+    ruled, body, index = pl.col("ruled"), pl.col("body"), pl.col("_at")
     short_run_id = (pl.col("short") != pl.col("short").shift(1)).fill_null(True).cum_sum().over(doc)
     # The Float64 cast makes the booleans 0/1: the model compares every feature with thresholds.
     return (
         with_main_block(plan)
         .with_columns(
-            *(pl.col(name).shift(1).over(doc).alias(f"prev_{name}") for name in LINE_FEATURES),
-            *(pl.col(name).shift(-1).over(doc).alias(f"next_{name}") for name in LINE_FEATURES),
-            *(pl.col(name).shift(k).over(doc).alias(f"prev{k}_{name}") for k in (2, 3) for name in FAR_FEATURES),
-            *(pl.col(name).shift(-k).over(doc).alias(f"next{k}_{name}") for k in (2, 3) for name in FAR_FEATURES),
+            *(neighbour(pl.col(name), 1).alias(f"prev_{name}") for name in LINE_FEATURES),
+            *(neighbour(pl.col(name), -1).alias(f"next_{name}") for name in LINE_FEATURES),
+            *(neighbour(pl.col(name), k).alias(f"prev{k}_{name}") for k in (2, 3) for name in FAR_FEATURES),
+            *(neighbour(pl.col(name), -k).alias(f"next{k}_{name}") for k in (2, 3) for name in FAR_FEATURES),
             *(
                 pl.col(name).cast(pl.Float64).rolling_mean(WINDOW, center=True, min_samples=1).over(doc).alias(alias)
                 for name, alias in (("words", "window_words"), ("body", "window_body"), ("short", "window_short"))
@@ -247,7 +250,7 @@ def line_features(
             ),
             # Rule verdicts within two lines either side: chrome the rules found has neighbours they missed.
             ruled_around=pl.sum_horizontal(
-                *(ruled.shift(k).over(doc).fill_null(False).cast(pl.Int32) for k in (-2, -1, 1, 2))
+                *(neighbour(ruled, k).fill_null(False).cast(pl.Int32) for k in (-2, -1, 1, 2))
             ),
             lines=pl.len().over(doc),
             words_rank=pl.col("words").rank("dense", descending=True).over(doc),
@@ -260,6 +263,14 @@ def line_features(
         )
         .collect()
     )
+
+
+def neighbour(feature: pl.Expr, k: int) -> pl.Expr:
+    """`feature` of the line k lines above (k < 0: below) in the same document, or null: what
+    `feature.shift(k).over(document_id)` gives when each document's lines are in a row, by one shift of the
+    whole column rather than one per document (~5x faster; line_features reads 26)."""
+    at = pl.col("_at")
+    return pl.when(at >= k if k > 0 else at < pl.col("_lines") + k).then(feature.shift(k))
 
 
 def with_main_block(plan: pl.LazyFrame) -> pl.LazyFrame:
