@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/profile_prepare.py [--corpus /tmp/newsflow-corpus/100MB] [--files 2000]
 
-Runs the real `prepare_batch` (decode, segment, identify language, fingerprint) on the first
+Runs the real `prepare_batch` (decode, segment, identify language, fingerprint, ...) on the first
 --files files of a corpus built by bench/corpus.py, in this process, and prints the milliseconds
 of every step and the 15 functions with the most time of their own.
 """
@@ -38,7 +38,8 @@ def main() -> None:
     seconds = time.perf_counter() - started
     megabytes = plan["size_bytes"].sum() / 1e6
     print(f"{plan.height} files, {megabytes:.1f} MB, {prepared.paragraphs.height} paragraphs in {seconds:.2f} s")
-    print("milliseconds per step:", {step: ms for (step, _), ms in prepared.timings.items()})
+    milliseconds = {step: value for (step, counter), value in prepared.timings.items() if counter == "milliseconds"}
+    print("milliseconds per step:", milliseconds)
     pstats.Stats(profile).sort_stats("tottime").print_stats(15)
 
 
