@@ -181,11 +181,10 @@ def line_features(
 ) -> pl.DataFrame:
     """`features` (of CONTEXT_FEATURES) of every line of (document_id, position, text, words, short, body,
     rule_hint), each document's lines in a row in reading order (as apply_rules leaves them), as Float64
-    columns beside the given ones. Only what they
-    need is computed: Polars' lazy plan drops the rest. When `scored` names a boolean column, the features
-    read from a line's own text are measured only on those lines and their neighbours (whose values the
-    scored lines read as prev_* and next_*), and are MISSING elsewhere: the patterns then read a fifth of
-    a news batch's text."""
+    columns beside the given ones. Only what they need is computed: Polars' lazy plan drops the rest. When
+    `scored` names a boolean column, the features read from a line's own text are measured only on those
+    lines and their neighbours (whose values the scored lines read as prev_* and next_*), and are MISSING
+    elsewhere: the patterns then read a fifth of a news batch's text."""
     doc, text = "document_id", pl.col("text")
     chars = text.str.len_chars()
     words = pl.col("words").clip(lower_bound=1)

@@ -50,7 +50,8 @@ def paragraph_id(text: str) -> str:
 
 def fingerprint_paragraphs(paragraphs: pl.DataFrame) -> pl.DataFrame:
     """Add `paragraph_id`: `paragraph_id` of each text. Steps 2 and 3 of the normalization run in Rust over the
-    whole column, 4x faster than Python text by text; Polars has no casefold nor xxh3-128, Python does those."""
+    whole column (20 ms of CPU per 2,000 files, 126 ms text by text in Python); Polars has no casefold nor
+    xxh3-128, Python does those."""
     spaced = (
         paragraphs["text"]
         .str.replace_all(INVISIBLE_CHAR, "")
