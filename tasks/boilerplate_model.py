@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from tasks.boilerplate_patterns import FULL_STOP, READER_WORDS
+from tasks.boilerplate_patterns import FULL_STOP, READER_WORDS, within
 
 MODEL_PATH = Path(__file__).with_name("boilerplate_model.json")
 REASON = "layout"
@@ -78,6 +78,21 @@ CONTEXT_FEATURES = (
     "main_block_words_share",
 )
 FEATURES = (*CONTEXT_FEATURES, *LEXICON_FEATURES)
+# The features read from a line's own text (line_features measures them only where they are read).
+TEXT_FEATURES = (
+    "mean_word_len",
+    "cap_share",
+    "ends_sentence",
+    "ends_colon",
+    "ends_ellipsis",
+    "sentences",
+    "digit_share",
+    "reader_share",
+    "punct_share",
+    "upper_share",
+    "arrows",
+    "address",
+)
 
 
 class BoilerplateModelError(RuntimeError):
@@ -161,42 +176,61 @@ def load_model(path: Path = MODEL_PATH) -> BoilerplateModel:
     return model
 
 
-def line_features(lines: pl.DataFrame, features: tuple[str, ...] = CONTEXT_FEATURES) -> pl.DataFrame:
+def line_features(
+    lines: pl.DataFrame, features: tuple[str, ...] = CONTEXT_FEATURES, scored: str | None = None
+) -> pl.DataFrame:
     """`features` (of CONTEXT_FEATURES) of every line of (document_id, position, text, words, short, body,
-    rule_hint), in reading order per document, as Float64 columns beside the given ones. Only what they
-    need is computed: Polars' lazy plan drops the rest."""
+    rule_hint), each document's lines in a row in reading order (as apply_rules leaves them), as Float64
+    columns beside the given ones. Only what they need is computed: Polars' lazy plan drops the rest. When
+    `scored` names a boolean column, the features read from a line's own text are measured only on those
+    lines and their neighbours (whose values the scored lines read as prev_* and next_*), and are MISSING
+    elsewhere: the patterns then read a fifth of a news batch's text."""
     doc, text = "document_id", pl.col("text")
     chars = text.str.len_chars()
     words = pl.col("words").clip(lower_bound=1)
-    plan = lines.lazy().with_columns(
-        chars=chars,
-        mean_word_len=(chars - text.str.count_matches(r"\s")) / words,
-        cap_share=text.str.count_matches(r"(?:^|\s)\p{Lu}") / words,
-        ends_sentence=text.str.contains(FULL_STOP),
-        ends_colon=text.str.contains(r":$"),
-        ends_ellipsis=text.str.contains(r"(?:…|\.\.\.)$"),
-        sentences=text.str.count_matches(r"[.!?…]+(?:\s|$)"),
-        digit_share=text.str.count_matches(r"\d") / chars.clip(lower_bound=1),
-        reader_share=text.str.count_matches(READER_WORDS) / words,
-        punct_share=text.str.count_matches(r"[^\p{L}\d\s]") / chars.clip(lower_bound=1),
-        upper_share=text.str.count_matches(r"\p{Lu}") / chars.clip(lower_bound=1),
-        # Link bars and pagers ("« Zurück | Weiter »", "Next post →") and lines opening with a symbol.
-        arrows=text.str.contains(r"[»›→←|•·>]|^\W"),
-        address=text.str.contains(r"https?://|www\.|\.\w{2,3}/|@"),
-        # A line printed twice in one page is a menu or a box repeated (news repeats no line).
-        repeated=pl.len().over(doc, "text") > 1,
-        ruled=pl.col("rule_hint").is_not_null(),
+    # Computed once, as columns the final select drops: a line's index in its document, the document's lines.
+    plan = lines.lazy().with_columns(_at=pl.int_range(pl.len()).over(doc), _lines=pl.len().over(doc))
+    measured, own = pl.col("_measured"), pl.col("_own")
+    if scored is None:
+        plan = plan.with_columns(_measured=pl.lit(True), _own=text)
+    else:
+        near = (neighbour(pl.col(scored), k).fill_null(False) for k in (1, -1))
+        plan = plan.with_columns(_measured=pl.col(scored) | pl.any_horizontal(*near))
+        plan = plan.with_columns(_own=within(measured, text))
+    plan = (
+        plan.with_columns(
+            mean_word_len=(chars - own.str.count_matches(r"\s")) / words,
+            cap_share=own.str.count_matches(r"(?:^|\s)\p{Lu}") / words,
+            ends_sentence=own.str.contains(FULL_STOP),
+            ends_colon=own.str.contains(r":$"),
+            ends_ellipsis=own.str.contains(r"(?:…|\.\.\.)$"),
+            sentences=own.str.count_matches(r"[.!?…]+(?:\s|$)"),
+            digit_share=own.str.count_matches(r"\d") / chars.clip(lower_bound=1),
+            reader_share=own.str.count_matches(READER_WORDS) / words,
+            punct_share=own.str.count_matches(r"[^\p{L}\d\s]") / chars.clip(lower_bound=1),
+            upper_share=own.str.count_matches(r"\p{Lu}") / chars.clip(lower_bound=1),
+            # Link bars and pagers ("« Zurück | Weiter »", "Next post →") and lines opening with a symbol.
+            arrows=own.str.contains(r"[»›→←|•·>]|^\W"),
+            address=own.str.contains(r"https?://|www\.|\.\w{2,3}/|@"),
+        )
+        .with_columns(pl.when(measured).then(pl.col(TEXT_FEATURES)))
+        .with_columns(
+            chars=chars,
+            # A line printed twice in one page is a menu or a box repeated (news repeats no line).
+            repeated=pl.len().over(doc, "text") > 1,
+            ruled=pl.col("rule_hint").is_not_null(),
+        )
     )
-    ruled, body, index = pl.col("ruled"), pl.col("body"), pl.int_range(pl.len()).over(doc)
+    ruled, body, index = pl.col("ruled"), pl.col("body"), pl.col("_at")
     short_run_id = (pl.col("short") != pl.col("short").shift(1)).fill_null(True).cum_sum().over(doc)
     # The Float64 cast makes the booleans 0/1: the model compares every feature with thresholds.
     return (
         with_main_block(plan)
         .with_columns(
-            *(pl.col(name).shift(1).over(doc).alias(f"prev_{name}") for name in LINE_FEATURES),
-            *(pl.col(name).shift(-1).over(doc).alias(f"next_{name}") for name in LINE_FEATURES),
-            *(pl.col(name).shift(k).over(doc).alias(f"prev{k}_{name}") for k in (2, 3) for name in FAR_FEATURES),
-            *(pl.col(name).shift(-k).over(doc).alias(f"next{k}_{name}") for k in (2, 3) for name in FAR_FEATURES),
+            *(neighbour(pl.col(name), 1).alias(f"prev_{name}") for name in LINE_FEATURES),
+            *(neighbour(pl.col(name), -1).alias(f"next_{name}") for name in LINE_FEATURES),
+            *(neighbour(pl.col(name), k).alias(f"prev{k}_{name}") for k in (2, 3) for name in FAR_FEATURES),
+            *(neighbour(pl.col(name), -k).alias(f"next{k}_{name}") for k in (2, 3) for name in FAR_FEATURES),
             *(
                 pl.col(name).cast(pl.Float64).rolling_mean(WINDOW, center=True, min_samples=1).over(doc).alias(alias)
                 for name, alias in (("words", "window_words"), ("body", "window_body"), ("short", "window_short"))
@@ -215,7 +249,7 @@ def line_features(lines: pl.DataFrame, features: tuple[str, ...] = CONTEXT_FEATU
             ),
             # Rule verdicts within two lines either side: chrome the rules found has neighbours they missed.
             ruled_around=pl.sum_horizontal(
-                *(ruled.shift(k).over(doc).fill_null(False).cast(pl.Int32) for k in (-2, -1, 1, 2))
+                *(neighbour(ruled, k).fill_null(False).cast(pl.Int32) for k in (-2, -1, 1, 2))
             ),
             lines=pl.len().over(doc),
             words_rank=pl.col("words").rank("dense", descending=True).over(doc),
@@ -228,6 +262,14 @@ def line_features(lines: pl.DataFrame, features: tuple[str, ...] = CONTEXT_FEATU
         )
         .collect()
     )
+
+
+def neighbour(feature: pl.Expr, k: int) -> pl.Expr:
+    """`feature` of the line k lines above (k < 0: below) in the same document, or null: what
+    `feature.shift(k).over(document_id)` gives when each document's lines are in a row, by one shift of the
+    whole column rather than one per document (~5x faster; line_features reads 26)."""
+    at = pl.col("_at")
+    return pl.when(at >= k if k > 0 else at < pl.col("_lines") + k).then(feature.shift(k))
 
 
 def with_main_block(plan: pl.LazyFrame) -> pl.LazyFrame:
@@ -291,7 +333,7 @@ def model_flags(lines: pl.DataFrame, model: BoilerplateModel | None = None) -> p
     article's by their shape (in news, most paragraphs)."""
     model = model or load_model()
     open_to_model = (pl.col("rule_hint").is_null() & ~pl.col("article")).alias("open")
-    context = line_features(lines.with_columns(open_to_model), model.context_features())
+    context = line_features(lines.with_columns(open_to_model), model.context_features(), scored="open")
     candidates = context.filter("open")
     flags = np.zeros(lines.height, dtype=bool)
     if candidates.height:

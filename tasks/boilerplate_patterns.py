@@ -4,6 +4,8 @@ regex engine)."""
 
 from __future__ import annotations
 
+import polars as pl
+
 # Chinese and Japanese put no spaces between words: a whole sentence counts as one "word".
 CJK = r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]"
 SENTENCE_END = r"[.!?:;…\"»“”)]$"
@@ -88,6 +90,12 @@ RELATED_HEADING = (
     r"(?:beiträge|artikel|themen|nachrichten|meldungen|stories|posts|articles|news)\W*$"
     r"|^\W*(?:más|otras) noticias|^\W*(?:другие|похожие) новости|^\W*(?:autres|plus d') articles"
 )
+
+
+def within(condition: pl.Expr, text: pl.Expr) -> pl.Expr:
+    """`text` where `condition` holds, else "": a pattern then reads only those lines, and `condition & <pattern
+    on it>` is `condition & <pattern on text>`. Not null: Polars' regexes read the string behind a null too."""
+    return pl.when(condition).then(text).otherwise(pl.lit(""))
 
 
 def whole_line(words: str) -> str:

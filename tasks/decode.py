@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 import xxhash
 
-from tasks.clean_text import clean_text
+from tasks.clean_text import clean_text, plain_texts
 from tasks.encoding import QuarantineError, decode_bytes
 from tasks.source_path import source_file
 
@@ -43,11 +43,16 @@ def document_id(source_root: str, source_path: str, raw_hash: str) -> str:
 
 def decode_text(raw: bytes) -> tuple[str, str, str | None]:
     """Return (text, encoding, repairs) or raise QuarantineError."""
-    if not raw:
-        raise QuarantineError("empty: the file has 0 bytes")
-    text, encoding = decode_bytes(raw)
+    text, encoding = decode_raw(raw)
     cleaned = clean_text(text)
     return cleaned.text, encoding, cleaned.repairs
+
+
+def decode_raw(raw: bytes) -> tuple[str, str]:
+    """Return (text as decoded, encoding) or raise QuarantineError."""
+    if not raw:
+        raise QuarantineError("empty: the file has 0 bytes")
+    return decode_bytes(raw)
 
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
@@ -76,6 +81,7 @@ def decode_files(plan: pl.DataFrame, root: Path, max_bytes: int) -> pl.DataFrame
     """
     source_root = str(root)
     rows = []
+    decoded = []  # (row, text as decoded): cleaned below, once the whole batch is known
     for path, size, mtime, known_hash, problem in plan.select(
         "source_path", "size_bytes", "mtime_ns", "content_hash", "problem"
     ).iter_rows():
@@ -92,15 +98,22 @@ def decode_files(plan: pl.DataFrame, root: Path, max_bytes: int) -> pl.DataFrame
             if row["content_hash"] == known_hash:
                 row["status"] = "unchanged"
                 continue
-            text, encoding, repairs = decode_text(raw)
+            text, row["encoding"] = decode_raw(raw)
         except QuarantineError as exc:
             row.update(status="quarantined", reason=str(exc))
             continue
+        decoded.append((row, text))
+    # Most texts are plain (nothing to remove or repair): one scan of the batch finds them.
+    for (row, text), is_plain in zip(decoded, plain_texts([text for _, text in decoded]), strict=True):
+        try:
+            cleaned = clean_text(text, is_plain)
+        except QuarantineError as exc:
+            row.update(status="quarantined", reason=str(exc), encoding=None)
+            continue
         row.update(
             status="loaded",
-            encoding=encoding,
-            repairs=repairs,
-            text=text,
-            document_id=document_id(source_root, path, row["content_hash"]),
+            repairs=cleaned.repairs,
+            text=cleaned.text,
+            document_id=document_id(source_root, row["source_path"], row["content_hash"]),
         )
     return pl.DataFrame(rows, schema=OUTCOME_SCHEMA)

@@ -18,21 +18,45 @@ import re
 import polars as pl
 import xxhash
 
+from tasks.characters import WHITESPACE, char_class
+
 NORMALIZATION_VERSION = 1
-INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
+# The same, and the runs of whitespace that are not one space already, as Rust regexes (Polars): a run is
+# replaced by a space, and replacing each lone space by a space, too, made the step 4x slower.
+INVISIBLE_CHAR = f"[{char_class(INVISIBLE_CHARS)}]"
+SPACE_TO_MAKE = f"[{char_class(WHITESPACE)}]{{2,}}|[{char_class(WHITESPACE.replace(' ', ''))}]"
 
 
 def normalize_paragraph(text: str) -> str:
     # str.split() splits on exactly the characters `\s` matches (str.isspace), and drops the ends;
     # a regex and a join are ~5x faster here than str.translate with a table.
-    text = " ".join(INVISIBLE.sub("", text).split())
+    return fold(" ".join(INVISIBLE.sub("", text).split()))
+
+
+def fold(text: str) -> str:
+    """Steps 4 and 5 of the normalization."""
     return text.casefold().replace("ё", "е")
 
 
+def digest(normalized: str) -> str:
+    return xxhash.xxh3_128_hexdigest(normalized.encode("utf-8"))
+
+
 def paragraph_id(text: str) -> str:
-    return xxhash.xxh3_128_hexdigest(normalize_paragraph(text).encode("utf-8"))
+    return digest(normalize_paragraph(text))
 
 
 def fingerprint_paragraphs(paragraphs: pl.DataFrame) -> pl.DataFrame:
-    ids = [paragraph_id(text) for text in paragraphs["text"]]
+    """Add `paragraph_id`: `paragraph_id` of each text. Steps 2 and 3 of the normalization run in Rust over the
+    whole column (20 ms of CPU per 2,000 files, 126 ms text by text in Python); Polars has no casefold nor
+    xxh3-128, Python does those."""
+    spaced = (
+        paragraphs["text"]
+        .str.replace_all(INVISIBLE_CHAR, "")
+        .str.replace_all(SPACE_TO_MAKE, " ")
+        .str.strip_chars(WHITESPACE)
+    )
+    ids = [digest(fold(text)) for text in spaced]
     return paragraphs.with_columns(paragraph_id=pl.Series(ids, dtype=pl.String))

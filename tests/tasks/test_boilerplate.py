@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from tasks.boilerplate import apply_rules, hint_boilerplate
-from tasks.boilerplate_model import FEATURES, BoilerplateModelError, load_model, model_features
+from tasks.boilerplate_model import FEATURES, BoilerplateModelError, load_model, model_features, neighbour
 from tasks.language import identify_languages
 from tasks.segment import segment_documents
 from tests.corpus import RUSSIAN_SEED, SEEDS, SHARED_DATA, read_seed
@@ -297,3 +297,12 @@ def test_a_damaged_model_file_is_one_named_error(tmp_path: Path) -> None:
     damaged.write_text(json.dumps(stored), encoding="utf-8")
     with pytest.raises(BoilerplateModelError, match=r"does not fit this version of newsflow \(features \['colour'\]\)"):
         load_model(damaged)
+
+
+def test_a_neighbour_is_read_in_the_same_document_only() -> None:
+    lines = pl.DataFrame({"document_id": list("abbcccdddd"), "value": range(10)}).with_columns(
+        _at=pl.int_range(pl.len()).over("document_id"), _lines=pl.len().over("document_id")
+    )
+    for k in (-3, -2, -1, 1, 2, 3):
+        found = lines.select(neighbour(pl.col("value"), k))["value"]
+        assert found.equals(lines.select(pl.col("value").shift(k).over("document_id"))["value"]), k

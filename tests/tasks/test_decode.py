@@ -6,6 +6,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from tasks.clean_text import PLAIN, REMOVABLE, clean_text, plain, plain_texts
 from tasks.decode import content_hash, decode_files, decode_text, document_id
 from tasks.discover import KNOWN_SCHEMA, list_files, plan_reads
 from tasks.encoding import QuarantineError
@@ -91,6 +92,30 @@ def test_unicode_line_and_paragraph_separators_split_paragraphs_like_a_newline(a
 
 def test_clean_text_needs_no_repairs_recorded() -> None:
     assert decode_text((SEEDS / GERMAN_SEED).read_bytes())[2] is None
+
+
+def test_a_plain_text_has_nothing_to_clean() -> None:
+    # clean_text skips its scans on plain text: no pair of its characters may be changed by NFC, removed,
+    # or be a line break written another way.
+    assert all(unicodedata.is_normalized("NFC", a + b) for a in PLAIN for b in PLAIN)
+    assert not REMOVABLE.search(PLAIN) and not set("\r\u2028\u2029") & set(PLAIN)
+    pairs = "\n".join(a + b for a in PLAIN for b in PLAIN if plain(a + b))  # all but the suspect pairs
+    assert clean_text(pairs, is_plain=True) == clean_text(pairs, is_plain=False)
+
+
+@pytest.mark.skipif(
+    not SHARED_DATA.is_dir(), reason=f"{SHARED_DATA} is absent: the shared corpora sit beside the repository in CI"
+)
+def test_plain_texts_finds_in_one_scan_what_plain_finds_text_by_text() -> None:
+    # Real text of every kind: legacy encodings read as UTF-8 would be, mojibake cases, Kazakh, web pages.
+    lines = [
+        line
+        for path in sorted(SHARED_DATA.glob("*/**/*.txt"))
+        for line in path.read_bytes().decode("utf-8", errors="replace").split("\n")
+    ]
+    found = plain_texts(lines)
+    assert found == [plain(line) for line in lines]
+    assert 0.2 * len(lines) < sum(found) < 0.95 * len(lines)
 
 
 def test_decode_files_accounts_for_every_file(articles: Path) -> None:

@@ -1,7 +1,10 @@
+import sys
+
 import polars as pl
 import pytest
 import xxhash
 
+from tasks.characters import WHITESPACE
 from tasks.fingerprint import fingerprint_paragraphs, normalize_paragraph, paragraph_id
 
 GERMAN = "„Wir haben sehr gute und freundschaftliche Beziehungen zu Kasachstan“"
@@ -46,3 +49,13 @@ def test_fingerprint_adds_one_id_per_paragraph() -> None:
     ids = fingerprint_paragraphs(frame)["paragraph_id"].to_list()
     assert ids[0] == ids[2] != ids[1]
     assert all(len(i) == 32 for i in ids)
+
+
+def test_whitespace_is_what_python_splits_on() -> None:
+    assert "".join(char for char in map(chr, range(sys.maxunicode + 1)) if char.isspace()) == WHITESPACE
+
+
+def test_fingerprinting_a_frame_collapses_every_kind_of_whitespace() -> None:
+    texts = [f"{space}a{space}{space}b{space}\u200b" for space in WHITESPACE] + ["", " ", "a b", "\u200b\u00ad"]
+    frame = pl.DataFrame({"text": texts})
+    assert fingerprint_paragraphs(frame)["paragraph_id"].to_list() == [paragraph_id(text) for text in texts]

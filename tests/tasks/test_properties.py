@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from tasks.clean_text import clean_text
 from tasks.decode import decode_text
 from tasks.encoding import QuarantineError
-from tasks.fingerprint import normalize_paragraph, paragraph_id
+from tasks.fingerprint import fingerprint_paragraphs, normalize_paragraph, paragraph_id
 from tasks.segment import segment_documents
 
 # Hypothesis warns when the global `random` state changes while it draws. None of these strategies
@@ -116,6 +116,14 @@ def test_normalization_is_deterministic_and_idempotent(text: str) -> None:
 @given(texts)
 def test_paragraph_id_is_32_hex_digits(text: str) -> None:
     assert HEX32.fullmatch(paragraph_id(text))
+
+
+@PROPERTY
+@given(st.lists(texts, max_size=5))
+def test_fingerprinting_a_frame_gives_each_text_its_paragraph_id(batch: list[str]) -> None:
+    # fingerprint_paragraphs normalizes whitespace in Rust over the column, paragraph_id in Python text by text.
+    frame = pl.DataFrame({"text": batch}, schema={"text": pl.String})
+    assert fingerprint_paragraphs(frame)["paragraph_id"].to_list() == [paragraph_id(text) for text in batch]
 
 
 @PROPERTY
