@@ -189,7 +189,6 @@ def main() -> None:
         print(f"{'process CPU':18s} {1000 * cpu['before']:8.0f} {1000 * cpu['after']:8.0f}")
 
 
-
 def step_milliseconds(prepared: Any) -> dict[str, float]:
     """Each step's milliseconds, from a prepared batch of either version: StepReports (`steps`, 14.3 on)
     or the older counters (`timings`)."""
