@@ -108,14 +108,10 @@ def skeleton(texts: pl.Expr) -> pl.Expr:
     return unmarked(marked_skeleton(canonical_numbers(texts)))
 
 
-def numbers(texts: pl.Expr) -> pl.Expr:
-    """The numbers of each text by value, sorted, each with its occurrence (`24#1`, `24#2`): the facts a
-    near copy must not change. Counting occurrences makes set inclusion multiset inclusion, so "21 and
-    24 months" changed to "24 and 24 months" differs."""
-    return number_values(canonical_numbers(texts))
-
-
 def number_values(canonical: pl.Expr) -> pl.Expr:
+    """The numbers of each text (its numbers made canonical already) by value, sorted, each with its
+    occurrence (`24#1`, `24#2`): the facts a near copy must not change. Counting occurrences makes set
+    inclusion multiset inclusion, so "21 and 24 months" changed to "24 and 24 months" differs."""
     values = canonical.str.extract_all(NUMBER)
     return values.list.eval(
         pl.element() + "#" + pl.int_range(1, pl.len() + 1).over(pl.element()).cast(pl.String)

@@ -6,7 +6,14 @@ import polars as pl
 import pytest
 
 from tasks.near_config import NearDupConfig
-from tasks.near_signature import SIGNATURE_VERSION, band_keys, numbers, sign_paragraphs, skeleton
+from tasks.near_signature import (
+    SIGNATURE_VERSION,
+    band_keys,
+    canonical_numbers,
+    number_values,
+    sign_paragraphs,
+    skeleton,
+)
 
 
 def skeletons(*texts: str) -> list[str]:
@@ -14,7 +21,7 @@ def skeletons(*texts: str) -> list[str]:
 
 
 def numbers_of(text: str) -> list[str]:
-    return pl.DataFrame({"text": [text]}).select(numbers(pl.col("text")))["text"][0].to_list()
+    return pl.DataFrame({"text": [text]}).select(number_values(canonical_numbers(pl.col("text"))))["text"][0].to_list()
 
 
 @pytest.mark.parametrize(
