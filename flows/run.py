@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from rich.console import Group
 
 from flows.cancel import RunCancelled, cancellation, now_in, signals_deferred
-from flows.prefect_server import EmbeddedPrefectServer, PrefectServerError, prefect_home
+from flows.prefect_server import EmbeddedPrefectServer, PrefectServerError, prefect_home, template_path
 from flows.settings import Settings
 from warehouse.lock import WriterLock
 from warehouse.space import require_space
@@ -61,7 +61,7 @@ def run_newsflow(settings: Settings, *, on_wait: Callable[[str], None] | None = 
             if settings.db.exists():
                 require_space(settings.db)  # the flow checks again as it copies; this fails before Prefect starts
             # The server boots on the other core while the flow imports.
-            with EmbeddedPrefectServer(prefect_home(settings.db)) as server:
+            with EmbeddedPrefectServer(prefect_home(settings.db), template_path()) as server:
                 return run_ingest(settings, server, skipped)
         except RunCancelled:
             cancelled = cancellation()
