@@ -9,7 +9,7 @@ PREFECT_API_URL set, newsflow reports to that server and starts nothing.
 A new home starts from a template: an empty Prefect database already migrated, built once per
 environment (`python -m flows.prefect_server`, which `bootstrap.py` runs after installing) and kept
 in the environment beside the Prefect it belongs to. Without it, a warehouse's first run spent ~10 s
-of CPU running Prefect's 200-odd database migrations before the server answered.
+of CPU running Prefect's 115 SQLite migrations before the server answered.
 
 The embedded server keeps its state (flow runs, logs, artifacts) in a Prefect home beside the
 warehouse, `<db stem>-prefect/`, unless PREFECT_HOME is set: runs of two warehouses never mix in
