@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.integrity import damage_in, is_newsflow, read_every_block, what_is_wrong
+from warehouse.integrity import damage_in, is_newsflow, is_verified, mark_verified, read_every_block, what_is_wrong
 from warehouse.migrate import migrate
 
 
@@ -123,7 +123,10 @@ def corrupt(path: Path, what: str, advice: str = RECOVERY) -> CorruptWarehouseEr
 
 
 def verify_every_block(path: Path) -> None:
-    """Raise CorruptWarehouseError if any block of the published warehouse at `path` is damaged."""
+    """Raise CorruptWarehouseError if any block of the published warehouse at `path` is damaged; a file
+    untouched since it last passed (or was published) is not read again (warehouse/integrity.py)."""
+    if is_verified(path):
+        return
     con = open_published(path, NO_EXTENSIONS)
     try:
         read_every_block(con)
@@ -133,6 +136,7 @@ def verify_every_block(path: Path) -> None:
         raise
     finally:
         con.close()
+    mark_verified(path)
 
 
 @contextlib.contextmanager

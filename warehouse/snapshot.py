@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path
 
 from warehouse.connection import CorruptWarehouseError, WarehouseError, connect, corrupt, verify_every_block
+from warehouse.integrity import mark_verified, verified_marker
 from warehouse.lock import WriterLock
 from warehouse.runs import last_completed_run
 from warehouse.space import NoSpaceError, out_of_space, require_space
@@ -56,6 +57,7 @@ def swap_in(candidate: Path, db: Path, keep_previous: int = 0) -> None:
         keep(db, keep_previous)
     candidate.replace(db)
     sync_folder(db.parent)
+    mark_verified(db)  # written by this process, closed and synced: no need to read it all back
 
 
 def previous_path(db: Path, age: int = 1) -> Path:
@@ -122,6 +124,7 @@ def roll_back(db: Path) -> str:
             rolled_back.unlink(missing_ok=True)
             link_or_copy(db, rolled_back)
         previous.replace(db)
+        verified_marker(previous).unlink(missing_ok=True)  # it named the file before the rename changed it
         age = 2
         while previous_path(db, age).exists():
             previous_path(db, age).replace(previous_path(db, age - 1))

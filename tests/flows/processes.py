@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.corpus import REPO, SHARED_DATA
+from warehouse.integrity import verified_marker
 from warehouse.skips import skips_path
 
 NEWSFLOW = Path(sys.executable).with_name("newsflow")
@@ -127,7 +128,8 @@ def gone(pid: int, timeout: float = 10) -> bool:
 def leftovers(db: Path) -> list[str]:
     """Files a run leaves beside the warehouse that only a run in progress should have:
     its candidate, the candidate's WAL and spill folder, an amend copy, the writer lock. (The log of
-    skips, warehouse/skips.py, is meant to stay.)"""
+    skips, warehouse/skips.py, and the note of the verified file, warehouse/integrity.py, are meant to stay.)"""
+    meant_to_stay = {skips_path(db), verified_marker(db)}
     return sorted(
-        path.name for path in db.parent.iterdir() if path.name.startswith(f"{db.name}.") and path != skips_path(db)
+        path.name for path in db.parent.iterdir() if path.name.startswith(f"{db.name}.") and path not in meant_to_stay
     )
