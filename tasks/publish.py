@@ -23,6 +23,7 @@ from warehouse.runs import (
     copy_run,
     finish_run,
     record_ended_run,
+    record_languages,
     record_quality,
     record_steps,
     run_of_flow_run,
@@ -86,6 +87,8 @@ def publish_run(
             record_steps(con, run_id, add_up(steps))
             message = failure or held_back_message(held_back or {})
             finish_run(con, run_id, "failed" if blocking else "completed", message)
+            if not blocking:
+                record_languages(con, run_id)
             clear_audit_scope(con)
         checkpoint(con)
     finally:

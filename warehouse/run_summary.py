@@ -25,6 +25,14 @@ SELECT language, articles, paragraphs_read, paragraphs_unique, repeats_in_docume
        duplicates_of_earlier_documents, duplicate_ratio
 FROM language_summary
 """
+# As the last publish recorded it (m016): the same rows, without aggregating the whole warehouse again.
+PUBLISHED_LANGUAGES = """
+SELECT language, articles, paragraphs_read, paragraphs_unique, repeats_in_document,
+       duplicates_of_earlier_documents, duplicate_ratio
+FROM core.published_languages
+WHERE run_id = (SELECT max(run_id) FROM core.published_languages)
+ORDER BY language
+"""
 QUARANTINED = "SELECT source_path, reason FROM quarantine WHERE source_root = ? ORDER BY source_path"
 
 
@@ -50,7 +58,8 @@ def run_quality(con: duckdb.DuckDBPyConnection, run_id: int) -> list[tuple]:
 
 
 def language_summary(con: duckdb.DuckDBPyConnection) -> list[tuple]:
-    return con.execute(LANGUAGE_SUMMARY).fetchall()
+    """The published warehouse by language; computed only for a warehouse last published before m016."""
+    return con.execute(PUBLISHED_LANGUAGES).fetchall() or con.execute(LANGUAGE_SUMMARY).fetchall()
 
 
 def quarantined_files(con: duckdb.DuckDBPyConnection, source_root: str) -> list[tuple[str, str]]:

@@ -61,6 +61,12 @@ COPY_RUN = (
     "INSERT INTO core.run_counters SELECT * FROM candidate.core.run_counters WHERE run_id = ?",
     "INSERT INTO core.quality_results SELECT * FROM candidate.core.quality_results WHERE run_id = ?",
 )
+RECORD_LANGUAGES = """
+INSERT INTO core.published_languages
+SELECT ?, language, articles, paragraphs_read, paragraphs_unique, repeats_in_document,
+       duplicates_of_earlier_documents, duplicate_ratio, boilerplate
+FROM language_summary
+"""
 
 
 def start_run(con: duckdb.DuckDBPyConnection, flow_run_id: str | None, source_root: str) -> int:
@@ -83,6 +89,11 @@ def record_steps(con: duckdb.DuckDBPyConnection, run_id: int, steps: Iterable[St
 
 def finish_run(con: duckdb.DuckDBPyConnection, run_id: int, status: str, message: str | None) -> None:
     con.execute(FINISH_RUN, [status, message, run_id])
+
+
+def record_languages(con: duckdb.DuckDBPyConnection, run_id: int) -> None:
+    """Keep the warehouse by language as run `run_id` publishes it (m016)."""
+    con.execute(RECORD_LANGUAGES, [run_id])
 
 
 def record_ended_run(

@@ -11,6 +11,7 @@ import pytest
 from tests.corpus import GERMAN_SEED, KAZAKH_SEEDS, RUSSIAN_SEED, RUSSIAN_SEEDS
 from tests.flows.helpers import ingest, occurrences_by_path, query, snapshot
 from warehouse.connection import connect
+from warehouse.run_summary import language_summary
 from warehouse.search import search_paragraphs
 from warehouse.skips import recent_skips
 
@@ -208,6 +209,27 @@ def test_a_deleted_file_is_marked_and_leaves_articles(articles: Path, tmp_path: 
                  [GERMAN_SEED]) == [("deleted", None, 2)]  # fmt: skip
     assert query(db, "SELECT count(*) FROM articles WHERE source_path = ?", [GERMAN_SEED]) == [(0,)]
     assert query(db, "SELECT count(*) FROM articles") == [(4,)]
+
+
+def test_each_publish_keeps_the_warehouse_by_language_and_the_summary_reads_the_last(
+    articles: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "w.duckdb"
+    view = "SELECT * EXCLUDE (boilerplate) FROM language_summary"
+    ingest(articles, db)
+    first = query(db, view)
+    (articles / GERMAN_SEED).unlink()
+
+    ingest(articles, db)
+
+    stored = query(db, "SELECT * EXCLUDE (boilerplate) FROM core.published_languages ORDER BY run_id, language")
+    assert stored == [(1, *row) for row in first] + [(2, *row) for row in query(db, view)]
+    assert [row[0] for row in query(db, view)] == ["kk", "ru"]  # the German article left with its file
+    con = connect(db, read_only=True)
+    try:
+        assert language_summary(con) == query(db, view)
+    finally:
+        con.close()
 
 
 def test_a_file_that_is_not_text_is_quarantined_and_the_run_goes_on(articles: Path, tmp_path: Path) -> None:
