@@ -59,7 +59,11 @@ def run_quality(con: duckdb.DuckDBPyConnection, run_id: int) -> list[tuple]:
 
 def language_summary(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     """The published warehouse by language; computed only for a warehouse last published before m016."""
-    return con.execute(PUBLISHED_LANGUAGES).fetchall() or con.execute(LANGUAGE_SUMMARY).fetchall()
+    try:
+        published = con.execute(PUBLISHED_LANGUAGES).fetchall()
+    except duckdb.CatalogException:  # a warehouse no run has migrated to m016 yet, opened read-only
+        published = []
+    return published or con.execute(LANGUAGE_SUMMARY).fetchall()
 
 
 def quarantined_files(con: duckdb.DuckDBPyConnection, source_root: str) -> list[tuple[str, str]]:
