@@ -56,6 +56,7 @@ class EmbeddedPrefectServer:
         self.output: IO[bytes] | None = None
         self.api_url = os.environ.get("PREFECT_API_URL") or ""
         self.used = False
+        self.new_home: Path | None = None  # the home this server created, if it did
 
     def __enter__(self) -> EmbeddedPrefectServer:
         if self.api_url:
@@ -63,6 +64,7 @@ class EmbeddedPrefectServer:
         # Set before this process imports Prefect, which reads it once: the flow's client and the
         # server agree on one home.
         home = Path(os.environ.setdefault("PREFECT_HOME", str(self.home)))
+        self.new_home = None if home.exists() else home
         if self.template is not None:
             seed_home(home, self.template)
         port = free_port()
@@ -97,12 +99,18 @@ class EmbeddedPrefectServer:
             preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
         self.api_url = f"http://127.0.0.1:{port}/api"
-        os.environ["PREFECT_API_URL"] = self.api_url
         return self
+
+    def expose(self) -> None:
+        """Point this process's Prefect at the server: before it imports Prefect, which reads the setting
+        once. Not at start: a run that finds nothing to do must not take a starting server for the user's."""
+        if self.process is not None:
+            os.environ["PREFECT_API_URL"] = self.api_url
 
     def wait_until_healthy(self) -> None:
         if self.process is None:
             return
+        self.expose()
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -135,10 +143,12 @@ class EmbeddedPrefectServer:
             return
         self.output.close()
         if not self.used:
-            # Never used (bad settings stopped the command first): a server stopped while it is still
-            # starting prints a traceback, and it has nothing to keep.
+            # Never used (nothing to do, or bad settings stopped the command): a server stopped while it is
+            # still starting prints a traceback, and it has nothing to keep.
             self.process.kill()
             self.process.wait()
+            if self.new_home is not None:  # nor a home for a warehouse that may never be built
+                shutil.rmtree(self.new_home, ignore_errors=True)
             return
         if "prefect" in sys.modules:
             # Send the run's last logs and events while the server is still there to take them,

@@ -53,15 +53,16 @@ def run_newsflow(settings: Settings, *, on_wait: Callable[[str], None] | None = 
         now_in("startup")
         started_at = datetime.now(UTC)
         try:
-            from flows.unchanged import check_unchanged
-
-            unchanged, skipped = check_unchanged(settings)  # without Prefect: most scheduled runs end here
-            if unchanged is not None:
-                return unchanged
-            if settings.db.exists():
-                require_space(settings.db)  # the flow checks again as it copies; this fails before Prefect starts
-            # The server boots on the other core while the flow imports.
+            # The server boots on the other core while this one looks for work and imports the flow; a run
+            # with nothing to do stops it unused.
             with EmbeddedPrefectServer(prefect_home(settings.db), template_path()) as server:
+                from flows.unchanged import check_unchanged
+
+                unchanged, skipped = check_unchanged(settings)  # without Prefect: most scheduled runs end here
+                if unchanged is not None:
+                    return unchanged
+                if settings.db.exists():
+                    require_space(settings.db)  # the flow checks again as it copies; this fails before Prefect
                 return run_ingest(settings, server, skipped)
         except RunCancelled:
             cancelled = cancellation()
@@ -79,6 +80,7 @@ def run_newsflow(settings: Settings, *, on_wait: Callable[[str], None] | None = 
 
 def run_ingest(settings: Settings, server: EmbeddedPrefectServer, skipped: list[str]) -> Group:
     """Run the flow and return the summary to print; `skipped`: the files the selection left out."""
+    server.expose()
     with signals_deferred():  # Prefect's imports take seconds at startup: a signal waits for them
         from flows.ingest import ingest_flow
         from flows.summary import summarize_run

@@ -120,3 +120,17 @@ def test_the_template_is_a_migrated_database_that_a_server_runs_flows_on(tmp_pat
         con.close()
     assert "seeded_from_the_template" in tables
     assert runs == [("seeded", "COMPLETED")]
+
+
+def test_a_run_that_stops_before_the_flow_leaves_no_prefect_home(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("PREFECT_HOME", "PREFECT_API_URL")}
+    db = tmp_path / "news.duckdb"
+
+    result = subprocess.run(
+        [str(NEWSFLOW), "run", "--source", str(tmp_path / "no-such-folder"), "--db", str(db)],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+    assert result.returncode != 0
+    assert "no-such-folder" in result.stdout + result.stderr
+    assert sorted(path.name for path in tmp_path.iterdir()) == []  # the server had started, and its home went with it
