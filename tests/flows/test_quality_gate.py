@@ -130,12 +130,11 @@ INJECTED_FAULTS: dict[str, tuple[str, dict[str, int]]] = {
         f"WHERE document_id = {GERMAN} AND position = 6",
         {"boilerplate_is_no_copy": 1},
     ),
-    # An articles view that forgot the boilerplate: seed 003's twelve teaser lines back in its text.
+    # The article-text rule (warehouse/views/article_text_rule.sql) forgot the boilerplate: seed 003's
+    # twelve teaser lines back in its article's text.
     "no_boilerplate_in_article_text": (
-        "CREATE OR REPLACE VIEW articles AS SELECT d.document_id, d.title, "
-        "string_agg(p.text, chr(10) || chr(10) ORDER BY dp.position) AS text "
-        "FROM core.documents AS d JOIN core.document_paragraphs AS dp USING (document_id) "
-        "JOIN core.paragraphs AS p USING (paragraph_id) WHERE d.is_current GROUP BY d.document_id, d.title",
+        "CREATE OR REPLACE MACRO in_article_text(is_repeat_in_document, is_near_repeat_in_document, "
+        "is_boilerplate) AS NOT coalesce(is_near_repeat_in_document, is_repeat_in_document)",
         {"no_boilerplate_in_article_text": 12},
     ),
     "paragraph_counts_match_occurrences": (
