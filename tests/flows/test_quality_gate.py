@@ -306,6 +306,14 @@ def test_the_audit_reads_the_rows_the_run_changed_or_every_row_when_asked(publis
     assert message is not None and ".text_has_no_control_characters (1 unexpected)" in message
 
 
+def test_the_gate_reads_under_the_runs_memory_limit(published: Path) -> None:
+    """The gate's DuckDB connection takes NEWSFLOW_MEMORY_LIMIT: without it, DuckDB may take 80% of the
+    machine (the gate of a 1 GB run peaked at 9.7 GB). A limit too small to read a block is refused."""
+    assert all(r.success for r in validate_warehouse(published, 1, replace(CONFIG, memory_limit="1GB")))
+    with pytest.raises(Exception, match="Out of Memory"):
+        validate_warehouse(published, 1, replace(CONFIG, memory_limit="100KB"))
+
+
 # The checks that replaced three the schema made unfailable (ids and texts not null).
 REPLACEMENT_CHECKS = (
     "paragraph_counts_match_occurrences",
