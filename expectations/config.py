@@ -38,3 +38,6 @@ class QualityConfig:
     history_tolerance: float = 0.5
     # Audit every row, not only what the run changed (NEWSFLOW_AUDIT_ALL; warehouse/sql/audit_scope.sql).
     audit_all: bool = False
+    # DuckDB's cap while the gate reads (NEWSFLOW_MEMORY_LIMIT). Without one DuckDB takes up to 80% of the
+    # machine's memory: the gate of a 1 GB run peaked at 9.7 GB (bench/README.md).
+    memory_limit: str | None = None

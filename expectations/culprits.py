@@ -26,7 +26,7 @@ def find_culprits(path: Path, run_id: int, config: QualityConfig, results: list[
     failed = {r.expectation for r in results if r.blocks_publishing}
     assets = asset_queries(run_id, config)
     blamed: defaultdict[str, list[str]] = defaultdict(list)
-    con = connect(path, read_only=True)
+    con = connect(path, read_only=True, memory_limit=config.memory_limit)
     try:
         for suite, checks in build_suites(config).items():
             for check in checks:

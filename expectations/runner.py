@@ -16,6 +16,7 @@ from expectations.config import QualityConfig
 from expectations.data_docs import make_offline
 from expectations.results import QualityResult
 from expectations.suites import Check, asset_queries, build_suites
+from warehouse.connection import capped
 
 MAX_EXAMPLES = 5
 
@@ -29,7 +30,9 @@ def validate_warehouse(
     if docs_dir is not None:
         context.update_data_docs_site("local_site", data_docs_site(docs_dir))
     datasource = context.data_sources.add_sql(
-        "warehouse", connection_string=f"duckdb:///{path}", kwargs={"connect_args": {"read_only": True}}
+        "warehouse",
+        connection_string=f"duckdb:///{path}",
+        kwargs={"connect_args": {"read_only": True, "config": capped(config.memory_limit)}},
     )
     suites = build_suites(config)
     queries = asset_queries(run_id, config)

@@ -119,6 +119,7 @@ def ingest_flow(settings: Settings) -> dict[str, int] | State:
                 languages=settings.languages,
                 paragraph_max_chars=settings.paragraph_max_chars,
                 audit_all=settings.audit_all,
+                memory_limit=settings.memory_limit,
             )
 
             def load(planned: pl.DataFrame) -> tuple[int, dict[str, int]]:

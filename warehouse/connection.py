@@ -60,14 +60,20 @@ def connect(path: Path, *, read_only: bool = False, memory_limit: str | None = N
     Read-only, `path` must be a published newsflow warehouse; a writer gets the schema migrated.
     """
     if read_only:
-        return open_published(path, NO_EXTENSIONS)
+        return open_published(path, capped(memory_limit))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise WarehouseError(f"{path}: cannot create its folder ({exc.strerror}); choose another --db") from exc
-    con = open_duckdb(path, False, NO_EXTENSIONS | ({"memory_limit": memory_limit} if memory_limit else {}))
+    con = open_duckdb(path, False, capped(memory_limit))
     migrate(con)
     return con
+
+
+def capped(memory_limit: str | None) -> dict[str, Any]:
+    """NO_EXTENSIONS, and DuckDB's memory limit if one is given. Past it DuckDB spills to its default
+    temp_directory, `<file>.tmp` beside the database, read-only connections included, or fails."""
+    return NO_EXTENSIONS | ({"memory_limit": memory_limit} if memory_limit else {})
 
 
 def connect_reader(path: Path) -> duckdb.DuckDBPyConnection:

@@ -130,12 +130,11 @@ INJECTED_FAULTS: dict[str, tuple[str, dict[str, int]]] = {
         f"WHERE document_id = {GERMAN} AND position = 6",
         {"boilerplate_is_no_copy": 1},
     ),
-    # An articles view that forgot the boilerplate: seed 003's twelve teaser lines back in its text.
+    # The article-text rule (warehouse/views/article_text_rule.sql) forgot the boilerplate: seed 003's
+    # twelve teaser lines back in its article's text.
     "no_boilerplate_in_article_text": (
-        "CREATE OR REPLACE VIEW articles AS SELECT d.document_id, d.title, "
-        "string_agg(p.text, chr(10) || chr(10) ORDER BY dp.position) AS text "
-        "FROM core.documents AS d JOIN core.document_paragraphs AS dp USING (document_id) "
-        "JOIN core.paragraphs AS p USING (paragraph_id) WHERE d.is_current GROUP BY d.document_id, d.title",
+        "CREATE OR REPLACE MACRO in_article_text(is_repeat_in_document, is_near_repeat_in_document, "
+        "is_boilerplate) AS NOT coalesce(is_near_repeat_in_document, is_repeat_in_document)",
         {"no_boilerplate_in_article_text": 12},
     ),
     "paragraph_counts_match_occurrences": (
@@ -305,6 +304,14 @@ def test_the_audit_reads_the_rows_the_run_changed_or_every_row_when_asked(publis
     shutil.copyfile(published, db)
     message, _ = gate_candidate(db, fault, own_rows=False, audit_all=True)
     assert message is not None and ".text_has_no_control_characters (1 unexpected)" in message
+
+
+def test_the_gate_reads_under_the_runs_memory_limit(published: Path) -> None:
+    """The gate's DuckDB connection takes NEWSFLOW_MEMORY_LIMIT: without it, DuckDB may take 80% of the
+    machine (the gate of a 1 GB run peaked at 9.7 GB). A limit too small to read a block is refused."""
+    assert all(r.success for r in validate_warehouse(published, 1, replace(CONFIG, memory_limit="1GB")))
+    with pytest.raises(Exception, match="Out of Memory"):
+        validate_warehouse(published, 1, replace(CONFIG, memory_limit="100KB"))
 
 
 # The checks that replaced three the schema made unfailable (ids and texts not null).

@@ -11,7 +11,7 @@ SELECT
     d.paragraphs_raw,
     d.paragraphs_unique,
     string_agg(coalesce(dp.text_variant, p.text), chr(10) || chr(10) ORDER BY dp.position)
-        FILTER (WHERE NOT coalesce(dp.is_near_repeat_in_document, dp.is_repeat_in_document) AND NOT dp.is_boilerplate)
+        FILTER (WHERE in_article_text(dp.is_repeat_in_document, dp.is_near_repeat_in_document, dp.is_boilerplate))
         AS text,
     d.dateline_place,
     d.agency,
@@ -19,7 +19,7 @@ SELECT
     d.encoding,
     d.source_root,
     d.loaded_run,
-    count(*) FILTER (WHERE NOT coalesce(dp.is_near_repeat_in_document, dp.is_repeat_in_document) AND NOT dp.is_boilerplate)
+    count(*) FILTER (WHERE in_article_text(dp.is_repeat_in_document, dp.is_near_repeat_in_document, dp.is_boilerplate))
         AS paragraphs_distinct
 FROM core.documents AS d
 JOIN core.document_paragraphs AS dp USING (document_id)
