@@ -47,9 +47,10 @@ class PrefectServerError(RuntimeError):
 class EmbeddedPrefectServer:
     """Context manager: a temporary Prefect API on loopback, unless PREFECT_API_URL names one."""
 
-    def __init__(self, home: Path, template: Path | None = None) -> None:
+    def __init__(self, home: Path, template: Path | None = None, *, start_now: bool = True) -> None:
         self.home = home  # PREFECT_HOME, unless it is set
         self.template = template  # a migrated database to start a new home from, if it exists
+        self.start_now = start_now  # else at `expose`, once the caller knows it has work for it
         self.process: subprocess.Popen[bytes] | None = None
         # The server's own output: a server stopped mid-request prints tracebacks that are not the
         # user's business, so it goes here, and only its last line into the error if it fails to start.
@@ -59,8 +60,13 @@ class EmbeddedPrefectServer:
         self.new_home: Path | None = None  # the home this server created, if it did
 
     def __enter__(self) -> EmbeddedPrefectServer:
-        if self.api_url:
-            return self
+        if self.start_now:
+            self.start()
+        return self
+
+    def start(self) -> None:
+        if self.api_url:  # the user's server, or this one already started
+            return
         # Set before this process imports Prefect, which reads it once: the flow's client and the
         # server agree on one home.
         home = Path(os.environ.setdefault("PREFECT_HOME", str(self.home)))
@@ -68,7 +74,7 @@ class EmbeddedPrefectServer:
         if self.template is not None:
             seed_home(home, self.template)
         port = free_port()
-        self.output = tempfile.TemporaryFile()
+        self.output = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__, after the server
         prefect_dir = Path(importlib.util.find_spec("prefect").submodule_search_locations[0])
         self.process = subprocess.Popen(
             [
@@ -99,11 +105,12 @@ class EmbeddedPrefectServer:
             preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
         self.api_url = f"http://127.0.0.1:{port}/api"
-        return self
 
     def expose(self) -> None:
-        """Point this process's Prefect at the server: before it imports Prefect, which reads the setting
-        once. Not at start: a run that finds nothing to do must not take a starting server for the user's."""
+        """Start the server if it is not, and point this process's Prefect at it: before it imports Prefect,
+        which reads the setting once. Not at start: a run that finds nothing to do must not take a starting
+        server for the user's."""
+        self.start()
         if self.process is not None:
             os.environ["PREFECT_API_URL"] = self.api_url
 
