@@ -74,15 +74,18 @@ ACCENTED = {
 ROMANIZE_FROM, ROMANIZE_TO = list(ACCENTED | ROMANIZE), list((ACCENTED | ROMANIZE).values())
 # Digits grouped by a space (1 000), a dot or a comma (1.000, 1,000), up to 10^18: the group marks go.
 # A single comma between digits is a decimal comma (1,5 -> 1.5). Dates (11.11.2025) keep their dots.
+# The last group ends where a non-word character or the text does: that character is captured and put
+# back, because a Unicode word boundary (\b) keeps the regex engine off its fast automaton, which made
+# this pass nine times slower, the costliest of the skeleton's (bench/README.md, issue 13).
 GROUP_MARK = "[ \u00a0\u202f.,]"
-DIGIT_GROUPS = rf"(\d){GROUP_MARK}(\d{{3}})" + rf"(?:{GROUP_MARK}(\d{{3}}))?" * 5 + r"\b"
+DIGIT_GROUPS = rf"(\d){GROUP_MARK}(\d{{3}})" + rf"(?:{GROUP_MARK}(\d{{3}}))?" * 5 + r"(\W|$)"
 DECIMAL_COMMA = r"(\d),(\d)"
 NUMBER = r"\d+(?:\.\d+)*"
 
 
 def canonical_numbers(texts: pl.Expr) -> pl.Expr:
     """The text with every number written one way, whatever its format."""
-    return texts.str.replace_all(DIGIT_GROUPS, "$1$2$3$4$5$6$7").str.replace_all(DECIMAL_COMMA, "$1.$2")
+    return texts.str.replace_all(DIGIT_GROUPS, "$1$2$3$4$5$6$7$8").str.replace_all(DECIMAL_COMMA, "$1.$2")
 
 
 def marked_skeleton(canonical: pl.Expr) -> pl.Expr:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 
 from tasks.near_config import NearDupConfig
 from tasks.near_dedup import cluster_texts
-from tasks.near_signature import sign_paragraphs
-from tasks.near_verify import screen_pairs
+from tasks.near_signature import SENTENCE_END, sign_paragraphs
+from tasks.near_verify import screen_pairs, shingle_sets, text_and_sentence_shingles
 
 CONFIG = NearDupConfig()
 
@@ -146,3 +148,15 @@ def test_screening_settles_different_numbers_without_their_texts() -> None:
     settled, to_compare = screened({"rate": RU, "new rate": RU.replace("1,5", "1,7")})
     assert to_compare.is_empty()
     assert settled["numbers_agree"].to_list() == [False]
+
+
+def test_sentence_shingles_are_those_of_each_sentence_alone() -> None:
+    """Verify takes the sentences' shingles from the windows of the whole marked skeleton: the same sets
+    as shingling each sentence cut out of the text on its own."""
+    texts = pl.DataFrame({"id": ["ru", "de", "kk", "kk_latin"], "text": [RU, DE, KK, KK_LATIN_2021]})
+    _, sentences = text_and_sentence_shingles(texts)
+    for name, text in texts.iter_rows():
+        alone = shingle_sets(pl.Series(re.sub(SENTENCE_END, "\\1\n", text).split("\n"))).to_list()
+        found = sentences.filter(pl.col("id") == name)["sentence"].to_list()
+        assert [sorted(s) for s in found] == [sorted(s) for s in alone if s]
+        assert len(found) == 3

@@ -60,6 +60,21 @@ def test_numbers_are_values_not_formats(text: str, expected: list[str]) -> None:
     assert numbers_of(text) == sorted(expected)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1 000 000 рублей.", "1000000 рублей."),
+        ("итого 5 000", "итого 5000"),  # the text ends after the last group
+        ("5.000! Danach", "5000! Danach"),
+        ("Nr. 5 000abc", "Nr. 5 000abc"),  # a word goes on after the digits: no group
+        ("5 000_7", "5 000_7"),
+        ("1 000,5 тенге", "1000.5 тенге"),
+    ],
+)
+def test_digit_groups_end_where_a_word_does(text: str, expected: str) -> None:
+    assert pl.DataFrame({"text": [text]}).select(canonical_numbers(pl.col("text")))["text"][0] == expected
+
+
 def test_short_paragraphs_get_no_band_keys() -> None:
     paragraphs = pl.DataFrame(
         {
