@@ -15,6 +15,7 @@ run read every block again.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -93,7 +94,12 @@ def is_verified(path: Path) -> bool:
 
 
 def mark_verified(path: Path) -> None:
+    """Note the file at `path` as whole; where the note cannot be written, the next command reads it all."""
     marker = verified_marker(path)
     partial = marker.with_name(f"{marker.name}.partial")
-    partial.write_text(json.dumps(identity(path)), encoding="utf-8")
-    partial.replace(marker)
+    try:
+        partial.write_text(json.dumps(identity(path)), encoding="utf-8")
+        partial.replace(marker)
+    except OSError:  # a full disk or a read-only folder costs a full read next time, never a run
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)

@@ -67,3 +67,17 @@ def test_writing_to_the_file_or_replacing_it_means_it_is_read_again(tmp_path: Pa
     shutil.copyfile(db, copy)
     shutil.copyfile(verified_marker(db), verified_marker(copy))
     assert not is_verified(copy)  # the note names one file, not its name
+
+
+def test_a_note_that_cannot_be_written_costs_a_full_read_not_the_publish(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    publish(db, 1, keep_previous=1)
+    verified_marker(db).unlink()
+    blocked = verified_marker(db).with_name(f"{verified_marker(db).name}.partial")
+    blocked.mkdir()  # where the note is written first: nothing can be written there
+
+    publish(db, 2, keep_previous=1)
+    verify_every_block(db)
+
+    assert not is_verified(db)
+    assert blocked.is_dir()
