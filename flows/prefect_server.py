@@ -2,9 +2,10 @@
 
 With no PREFECT_API_URL, Prefect starts a temporary server itself, but only when the flow begins,
 after importing the whole server in-process (~5 s here) and then booting it (~7 s): the seeds run
-took 19 s from command to prompt. Started first, the same server (Prefect's own app, run the way
-Prefect runs it) boots while newsflow imports, and the run takes about 11 s. With
-PREFECT_API_URL set, newsflow reports to that server and starts nothing.
+took 19 s from command to prompt (2026-11). Started first, the same server (Prefect's own app, run
+the way Prefect runs it) boots while newsflow imports; what each part of a first run costs now is in
+bench/README.md, "Startup and the no-op at 1 GB". With PREFECT_API_URL set, newsflow reports to that
+server and starts nothing.
 
 A new home starts from a template: an empty Prefect database already migrated, built once per
 environment (`python -m flows.prefect_server`, which `bootstrap.py` runs after installing) and kept
