@@ -122,12 +122,22 @@ def number_values(canonical: pl.Expr) -> pl.Expr:
 
 
 def splitmix64(x: np.ndarray) -> np.ndarray:
-    """A fixed 64-bit mixer (SplitMix64's finalizer): stable across releases, unlike Polars' hash()."""
-    x = x ^ (x >> np.uint64(30))
-    x = x * np.uint64(0xBF58476D1CE4E5B9)
-    x = x ^ (x >> np.uint64(27))
-    x = x * np.uint64(0x94D049BB133111EB)
-    return x ^ (x >> np.uint64(31))
+    """A fixed 64-bit mixer (SplitMix64's finalizer): stable across releases, unlike Polars' hash().
+    Mixes `x` in place (and returns it): over millions of shingles, fresh temporaries cost more in page
+    faults than the arithmetic."""
+    shifted = np.empty_like(x)
+    for shift, multiplier in ((30, 0xBF58476D1CE4E5B9), (27, 0x94D049BB133111EB)):
+        np.bitwise_xor(x, np.right_shift(x, np.uint64(shift), out=shifted), out=x)
+        np.multiply(x, np.uint64(multiplier), out=x)
+    return np.bitwise_xor(x, np.right_shift(x, np.uint64(31), out=shifted), out=x)
+
+
+class Sentences(NamedTuple):
+    """The shingles that lie inside one sentence, sentence after sentence."""
+
+    hashes: np.ndarray
+    starts: np.ndarray  # where each sentence's hashes start
+    text: np.ndarray  # the text each sentence belongs to
 
 
 class Shingles(NamedTuple):
@@ -137,14 +147,21 @@ class Shingles(NamedTuple):
     offsets: np.ndarray  # where each text's hashes start, len(texts) + 1 of them
     sentence: np.ndarray  # the sentence each window lies in, numbered over all texts; -1 if it spans a mark
 
+    def sentences(self) -> Sentences:
+        inside = np.flatnonzero(self.sentence >= 0)
+        sentence = self.sentence[inside]
+        starts = np.flatnonzero(np.diff(sentence, prepend=-1))  # sentences are numbered in window order
+        text = np.searchsorted(self.offsets, inside[starts], side="right") - 1
+        return Sentences(self.hashes[inside], starts, text)
+
 
 def shingles(texts: list[str]) -> Shingles:
     """The shingles of skeletons, or of marked skeletons read as their skeletons (a mark is the space
     `unmarked` puts in its place), with the sentence of each."""
-    lengths = np.fromiter((len(s) for s in texts), dtype=np.int64, count=len(texts))
-    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).copy()
     marks = codes == ord(SENTENCE_MARK)
-    codes = np.where(marks, np.uint32(ord(" ")), codes)
+    codes[marks] = ord(" ")
     windows = max(len(codes) - SHINGLE_CHARS + 1, 0)
     # A polynomial over the window's code points, modulo 2**32 (in place: this runs over every character).
     hashed = codes[:windows].copy()
@@ -159,10 +176,13 @@ def shingles(texts: list[str]) -> Shingles:
         crossing = ends - cut
         keep[crossing[(crossing >= 0) & (crossing < windows)]] = False
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.uint64)
-    # A window's sentence: the marks before it plus its text's number, which grows at every mark and text.
-    seen = np.cumsum(marks)
+    # A window's sentence: the sentences begun before it, by a mark or a text (no text begins with a mark).
+    begins = marks.copy()
+    begins[ends[:-1][ends[:-1] < len(begins)]] = True
+    sentence = np.cumsum(begins, dtype=np.int32)[:windows]
+    seen = np.cumsum(marks, dtype=np.int32)
     spans = seen[SHINGLE_CHARS - 1 : SHINGLE_CHARS - 1 + windows] - seen[:windows] + marks[:windows] > 0
-    sentence = np.where(spans, -1, seen[:windows] + np.repeat(np.arange(len(texts)), lengths)[:windows])
+    sentence[spans] = -1
     return Shingles(splitmix64(hashed[keep].astype(np.uint64)), offsets, sentence[keep])
 
 
@@ -170,20 +190,18 @@ def sentence_sketches(shingled: Shingles) -> pl.Series:
     """For each text, SKETCH_VALUES MinHash values of each sentence's shingles (32 bits each), sentence
     after sentence, as one list; sentences too short for a shingle have none."""
     texts = len(shingled.offsets) - 1
-    inside = shingled.sentence >= 0
-    hashes, sentence = shingled.hashes[inside], shingled.sentence[inside]
-    starts = np.flatnonzero(np.diff(sentence, prepend=-1))
+    sentences = shingled.sentences()
     # The hashes are mixed already: multiplying by an odd number reorders them (a permutation of the
     # 64-bit values) at a fraction of the cost of mixing them again, once per sketch value.
     multipliers = splitmix64(np.arange(1, SKETCH_VALUES + 1, dtype=np.uint64)) | np.uint64(1)
-    minima = np.empty((len(starts), SKETCH_VALUES), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        # The minimum of each sentence's hashes under each order.
-        for column, multiplier in enumerate(multipliers if len(starts) else []):
-            minima[:, column] = np.minimum.reduceat(hashes * multiplier, starts)
+    minima = np.empty((len(sentences.starts), SKETCH_VALUES), dtype=np.uint64)
+    reordered = np.empty_like(sentences.hashes)
+    # The minimum of each sentence's hashes under each order.
+    for column, multiplier in enumerate(multipliers if len(sentences.starts) else []):
+        np.multiply(sentences.hashes, multiplier, out=reordered)
+        minima[:, column] = np.minimum.reduceat(reordered, sentences.starts)
     values = (minima >> np.uint64(32)).astype(np.uint32).reshape(-1)
-    text = np.repeat(np.arange(texts), np.diff(shingled.offsets).astype(np.int64))[inside][starts]
-    per_text = np.bincount(text, minlength=texts) * SKETCH_VALUES
+    per_text = np.bincount(sentences.text, minlength=texts) * SKETCH_VALUES
     lists = pa.LargeListArray.from_arrays(pa.array(np.concatenate([[0], np.cumsum(per_text)])), pa.array(values))
     return pl.Series("sentence_sketch", lists, dtype=pl.List(pl.UInt32))
 

@@ -56,14 +56,11 @@ def text_and_sentence_shingles(texts: pl.DataFrame) -> tuple[pl.DataFrame, pl.Da
     marked = texts.select(marked_skeleton(canonical_numbers(pl.col("text"))))["text"].to_list()
     shingled = shingles(marked)
     whole = texts.select("id", shingles=hash_sets(shingled.hashes, shingled.offsets))
-    inside = shingled.sentence >= 0
-    sentence = shingled.sentence[inside]
-    starts = np.flatnonzero(np.diff(sentence, prepend=-1))  # sentences are numbered in window order
-    text = np.repeat(np.arange(len(marked)), np.diff(shingled.offsets).astype(np.int64))[inside][starts]
+    inside = shingled.sentences()
     sentences = pl.DataFrame(
         {
-            "id": texts["id"].gather(text),
-            "sentence": hash_sets(shingled.hashes[inside], np.append(starts, len(sentence))),
+            "id": texts["id"].gather(inside.text),
+            "sentence": hash_sets(inside.hashes, np.append(inside.starts, len(inside.hashes))),
         },
         schema={"id": texts.schema["id"], "sentence": pl.List(pl.UInt64)},
     )
