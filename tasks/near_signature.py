@@ -273,20 +273,23 @@ def sign_paragraphs(paragraphs: pl.DataFrame, config: NearDupConfig) -> tuple[pl
     # The shorter texts a copy of this paragraph may be: it without its last sentence, and it without
     # its last one to CREDIT_WORDS words (the credit a wire copy appends: "(dpa)", "— передает БЕЛТА").
     without_last_sentence = unmarked(pl.col("marked").str.replace(rf"{SENTENCE_MARK}+[^{SENTENCE_MARK}]*$", ""))
+    numbered = long.with_row_index("row")
     shorter = pl.concat(
         [
-            long.filter(pl.col("marked").str.contains(SENTENCE_MARK, literal=True)).select(
-                "paragraph_id", cut=without_last_sentence
+            numbered.filter(pl.col("marked").str.contains(SENTENCE_MARK, literal=True)).select(
+                "row", cut=without_last_sentence
             )
         ]
         + [
-            long.select("paragraph_id", cut=pl.col("skeleton").str.replace(rf"(\s+\S+){{{dropped}}}$", ""))
+            numbered.select("row", cut=pl.col("skeleton").str.replace(rf"(\s+\S+){{{dropped}}}$", ""))
             for dropped in range(1, CREDIT_WORDS + 1)
         ]
     )
-    cut = shorter.filter(pl.col("cut").str.count_matches(" ", literal=True) + 1 >= config.min_words).unique()
-    prefixes = pl.DataFrame(
-        {"paragraph_id": cut["paragraph_id"], "prefix_key": text_keys(cut["cut"].to_list())},
-        schema={"paragraph_id": pl.String, "prefix_key": pl.UInt64},
-    )
+    cut = shorter.filter(pl.col("cut").str.count_matches(" ", literal=True) + 1 >= config.min_words)
+    # Two forms of one paragraph may be the same text (its last sentence one word long): one key each.
+    keys = pl.DataFrame(
+        {"row": cut["row"], "prefix_key": text_keys(cut["cut"].to_list())},
+        schema={"row": pl.UInt32, "prefix_key": pl.UInt64},
+    ).unique()
+    prefixes = keys.select(paragraph_id=long["paragraph_id"].gather(keys["row"]), prefix_key="prefix_key")
     return signed, bands, prefixes
