@@ -61,7 +61,8 @@ from warehouse.runs import start_run
 from warehouse.snapshot import candidate_path, discard, open_candidate
 from warehouse.space import no_space_reason, out_of_space
 from warehouse.sql_script import run_script
-from warehouse.stage import stage_deleted
+from warehouse.stage import STAGED_PER_COMMIT, stage_deleted
+from warehouse.transaction import transaction_every
 
 # A batch holds at most this many bytes of files (and NEWSFLOW_BATCH_FILES files): memory stays
 # bounded by the batch, not by the folder.
@@ -270,42 +271,46 @@ def load_candidate(
         run_progress().reading(to_read.height, to_read["size_bytes"].sum())
         in_flight: deque[tuple[pl.DataFrame, Path, PrefectFuture[Path] | None]] = deque()
         now_in("read")
-        for number in range(1, batch_count + 1):
-            # Keep a few batches ahead of staging: the runner stays busy and memory stays bounded.
-            while planned and len(in_flight) < BATCHES_IN_FLIGHT:
-                batch = planned.popleft()
-                folder = batch_folder(batches, batch, source, languages, limits)
-                future = None if is_prepared(folder) else prepare.submit(batch, source, languages, limits, folder)
-                in_flight.append((batch, folder, future))
-            batch, folder, future = in_flight.popleft()
-            if future is not None:
-                future.result()
-            staging = time.perf_counter()
-            prepared = read_prepared(folder)
-            stage(
-                con, prepared.outcomes, prepared.paragraphs, prepared.headers, prepared.document_languages,
-                prepared.near_signatures, prepared.credits, prepared.search_terms,
-            )  # fmt: skip
-            reports.append(StepReport("stage", milliseconds=milliseconds_since(staging)))
-            # A batch prepared before (by a run that was stopped, or by this run's load before the gate held
-            # files back) cost this load no time: its counts stand, its times do not.
-            reports.extend(prepared.steps if future is not None else [step.without_time() for step in prepared.steps])
-            reused += future is None
-            statuses = prepared.outcomes.select("source_path", "status")
-            read_statuses.append(statuses)
-            batch_counts = count_files(batch, statuses, deleted.clear())
-            for outcome in ("files_loaded", "files_unchanged", "files_quarantined"):
-                progress[outcome] += batch_counts[outcome]
-            progress["paragraphs_read"] += prepared.paragraphs.height
-            batch_bytes = prepared.outcomes["size_bytes"].fill_null(0).sum()
-            done_bytes += batch_bytes
-            run_progress().read(prepared.outcomes.height, batch_bytes)
-            logger.info(
-                "batch %d (%.0f%% of %.1f MB, %.1f MB/s): %d files, %d paragraphs%s",
-                number, 100 * done_bytes / total_bytes, total_bytes / 1e6,
-                done_bytes / 1e6 / (time.perf_counter() - started), prepared.outcomes.height,
-                prepared.paragraphs.height, "" if future is not None else ", already prepared",
-            )  # fmt: skip
+        with transaction_every(con, STAGED_PER_COMMIT) as batch_staged:
+            for number in range(1, batch_count + 1):
+                # Keep a few batches ahead of staging: the runner stays busy and memory stays bounded.
+                while planned and len(in_flight) < BATCHES_IN_FLIGHT:
+                    batch = planned.popleft()
+                    folder = batch_folder(batches, batch, source, languages, limits)
+                    future = None if is_prepared(folder) else prepare.submit(batch, source, languages, limits, folder)
+                    in_flight.append((batch, folder, future))
+                batch, folder, future = in_flight.popleft()
+                if future is not None:
+                    future.result()
+                staging = time.perf_counter()
+                prepared = read_prepared(folder)
+                stage(
+                    con, prepared.outcomes, prepared.paragraphs, prepared.headers, prepared.document_languages,
+                    prepared.near_signatures, prepared.credits, prepared.search_terms,
+                )  # fmt: skip
+                batch_staged()
+                reports.append(StepReport("stage", milliseconds=milliseconds_since(staging)))
+                # A batch prepared before (by a run that was stopped, or by this run's load before the gate held
+                # files back) cost this load no time: its counts stand, its times do not.
+                reports.extend(
+                    prepared.steps if future is not None else [step.without_time() for step in prepared.steps]
+                )
+                reused += future is None
+                statuses = prepared.outcomes.select("source_path", "status")
+                read_statuses.append(statuses)
+                batch_counts = count_files(batch, statuses, deleted.clear())
+                for outcome in ("files_loaded", "files_unchanged", "files_quarantined"):
+                    progress[outcome] += batch_counts[outcome]
+                progress["paragraphs_read"] += prepared.paragraphs.height
+                batch_bytes = prepared.outcomes["size_bytes"].fill_null(0).sum()
+                done_bytes += batch_bytes
+                run_progress().read(prepared.outcomes.height, batch_bytes)
+                logger.info(
+                    "batch %d (%.0f%% of %.1f MB, %.1f MB/s): %d files, %d paragraphs%s",
+                    number, 100 * done_bytes / total_bytes, total_bytes / 1e6,
+                    done_bytes / 1e6 / (time.perf_counter() - started), prepared.outcomes.height,
+                    prepared.paragraphs.height, "" if future is not None else ", already prepared",
+                )  # fmt: skip
         reports.append(StepReport("prepare", total=batch_count, counts={"reused": reused}))
         stage_deleted(con, deleted)
         now_in("dedup")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import duckdb
 
@@ -18,3 +18,21 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         con.execute("ROLLBACK")
         raise
     con.execute("COMMIT")
+
+
+@contextlib.contextmanager
+def transaction_every(con: duckdb.DuckDBPyConnection, units: int) -> Iterator[Callable[[], None]]:
+    """One transaction over a series of units of work, committed after every `units` of them and at the
+    end; the block calls the function it is given after each unit. An error rolls back the units since
+    the last commit and re-raises: for work that is redone whole when it fails (a run's staging)."""
+    done = 0
+
+    def unit_done() -> None:
+        nonlocal done
+        done += 1
+        if done % units == 0:
+            con.execute("COMMIT")
+            con.execute("BEGIN TRANSACTION")
+
+    with transaction(con):
+        yield unit_done
