@@ -80,9 +80,10 @@ def find_near_duplicates(con: duckdb.DuckDBPyConnection, run_id: int, config: Ne
             near.flag_clusters(con, groups, run_id)
             near.similarity_from_pairs(con)
             members = near.cluster_members(con)
-            for first in range(0, members.height, VERIFY_CHUNK):
-                measured = measure_pairs(members.slice(first, VERIFY_CHUNK))
-                near.record_similarity(con, measured.select("left_id", "similarity"))
+            chunks = (members.slice(first, VERIFY_CHUNK) for first in range(0, members.height, VERIFY_CHUNK))
+            with ThreadPoolExecutor(max_workers=VERIFY_THREADS) as threads:
+                for measured in threads.map(measure_pairs, chunks):
+                    near.record_similarity(con, measured.select("left_id", "similarity"))
             # Kept per run for the anomaly check on cluster sizes (expectations/); validation reads it next.
             largest = StepReport("warehouse", counts={"near_cluster_paragraphs_max": near.largest_cluster(con)})
             record_steps(con, run_id, [largest])
