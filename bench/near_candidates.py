@@ -21,7 +21,7 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tasks.near_config import NearDupConfig
-from tasks.near_signature import band_keys, skeleton
+from tasks.near_signature import band_keys, skeletons
 
 
 def candidate_pairs(skeletons: list[str], bands: int, rows: int) -> int:
@@ -40,11 +40,11 @@ def main() -> None:
     files = sorted(args.corpus.rglob("*.txt"))[: args.files]
     lines = [line.strip() for path in files for line in path.read_text(encoding="utf-8").splitlines()]
     paragraphs = pl.DataFrame({"text": lines}).unique().filter(pl.col("text").str.count_matches(r"\S+") >= 8)
-    skeletons = paragraphs.select(skeleton(pl.col("text")))["text"].to_list()
-    print(f"{len(files):,} files, {len(skeletons):,} distinct paragraphs of 8 words or more")
+    texts = skeletons(paragraphs["text"]).to_list()
+    print(f"{len(files):,} files, {len(texts):,} distinct paragraphs of 8 words or more")
     for setting in args.bands.split(","):
         bands, rows = (int(n) for n in setting.split("x"))
-        print(f"{bands:>3} bands x {rows:>2} rows: {candidate_pairs(skeletons, bands, rows):>9,} candidate pairs")
+        print(f"{bands:>3} bands x {rows:>2} rows: {candidate_pairs(texts, bands, rows):>9,} candidate pairs")
 
 
 if __name__ == "__main__":

@@ -24,8 +24,10 @@ Paragraphs under `min_words` words get no band keys: they match only exactly.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import unicodedata
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 import numpy as np
@@ -38,7 +40,7 @@ from tasks.near_config import NearDupConfig
 
 # Change any of these, the skeleton, or the band hashing, and old band keys no longer meet new ones:
 # bump SIGNATURE_VERSION; a warehouse signed with another version is signed again (warehouse/near.py).
-SIGNATURE_VERSION = f"3-rensa{rensa.RMinHash.ALGORITHM_VERSION}"
+SIGNATURE_VERSION = f"4-rensa{rensa.RMinHash.ALGORITHM_VERSION}"
 SHINGLE_CHARS = 5
 # A copy with up to this many words appended (a credit) meets its original on an exact key.
 CREDIT_WORDS = 3
@@ -71,7 +73,9 @@ ACCENTED = {
     for letter in map(chr, range(0xC0, 0x250))
     if letter.islower() and len(base := unicodedata.normalize("NFKD", letter)) > 1 and base[0].isascii()
 }
-ROMANIZE_FROM, ROMANIZE_TO = list(ACCENTED | ROMANIZE), list((ACCENTED | ROMANIZE).values())
+# Single letters only: the digraphs (sh, ch, zh, ts) are matched in `marked_skeletons`.
+# ё is е, and Greek final sigma a sigma (lower-cased letter by letter, Σ is never ς).
+ROMANIZE_ONE = {letter: to for letter, to in (ACCENTED | ROMANIZE).items() if len(letter) == 1} | {"ё": "e", "ς": "σ"}
 # Digits grouped by a space (1 000), a dot or a comma (1.000, 1,000), up to 10^18: the group marks go.
 # A single comma between digits is a decimal comma (1,5 -> 1.5). Dates (11.11.2025) keep their dots.
 # The last group ends where a non-word character or the text does: that character is captured and put
@@ -88,27 +92,117 @@ def canonical_numbers(texts: pl.Expr) -> pl.Expr:
     return texts.str.replace_all(DIGIT_GROUPS, "$1$2$3$4$5$6$7$8").str.replace_all(DECIMAL_COMMA, "$1.$2")
 
 
-def marked_skeleton(canonical: pl.Expr) -> pl.Expr:
-    """The skeleton of texts whose numbers are canonical already, with SENTENCE_MARK in place of the space
-    where each sentence ended (all but the last): as long as the skeleton, character for character."""
-    folded = canonical.str.to_lowercase().str.replace_all("ё", "е")
-    marked = folded.str.replace_all(SENTENCE_END, "$1" + SENTENCE_MARK)
-    romanized = marked.str.replace_many(ROMANIZE_FROM, ROMANIZE_TO)
-    # Keep letters and digits (a decimal point between digits too); everything else separates words.
-    return (
-        romanized.str.replace_all(r"(\d)\.(\d)", "${1}d$2")
-        .str.replace_all(rf"[^\p{{L}}\p{{N}}{SENTENCE_MARK}]+", " ")
-        .str.replace_all(rf" ?{SENTENCE_MARK} ?", SENTENCE_MARK)
-        .str.strip_chars(" " + SENTENCE_MARK)
+def character_table(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each code point: what it becomes in the skeleton, as up to two code points (first, second) and
+    how many (0, 1 or 2): case folded, ё -> е, romanized (single letters: the digraphs are matched in
+    `marked_skeletons`), accents dropped; what is neither letter nor digit becomes a space. A
+    SENTENCE_MARK, and the TEXT_END `marked_skeletons` puts between texts, stay."""
+    first, second = np.full(len(codes), ord(" "), np.uint32), np.zeros(len(codes), np.uint32)
+    count = np.ones(len(codes), np.uint8)
+    category = unicodedata.category
+    for at, code in enumerate(codes.tolist()):
+        lowered = chr(code).lower()
+        if chr(code) in (SENTENCE_MARK, TEXT_END):
+            out = chr(code)
+        elif len(lowered) == 1 and lowered not in ROMANIZE_ONE:
+            out = lowered if category(lowered)[0] in "LN" else " "
+        else:
+            out = "".join(ROMANIZE_ONE.get(letter, letter) for letter in lowered)
+            out = "".join(c if category(c)[0] in "LN" else " " for c in out)
+        count[at] = len(out)
+        if out:
+            first[at] = ord(out[0])
+        if len(out) == 2:
+            second[at] = ord(out[1])
+    return first, second, count
+
+
+TEXT_END = "\n"
+# The Basic Multilingual Plane, looked up by code point; the few code points beyond it, case by case.
+BMP = 0x10000
+FIRST, SECOND, COUNT = character_table(np.arange(BMP, dtype=np.uint32))
+# The Latin digraphs of Kazakh (2018), matched in ASCII letters of either case, leftmost first, as text is
+# read (`tsh` is `c` + `h`): by their second letter, the letter before it (lower case), and what they become.
+DIGRAPHS = {(pair[1], pair[0]): to for pair, to in ROMANIZE.items() if len(pair) == 2}
+# Upper-case ASCII letters are found by setting the lower-case bit: no other code point lower-cases to
+# a digraph's letter (tests/tasks/test_near_signature.py).
+
+
+def marked_skeletons(canonical: pl.Series) -> pl.Series:
+    """The skeletons of texts whose numbers are canonical already, with SENTENCE_MARK in place of the space
+    where each sentence ended (all but the last).
+
+    Regular expressions mark sentence ends and decimal points; case folding, romanizing and what is
+    neither letter nor digit go code point by code point through one lookup table in NumPy, over the
+    batch as one string: Polars took ~3x longer for those three passes (bench/README.md, issue 13)."""
+    marked = (
+        canonical.fill_null("")
+        .str.replace_all(SENTENCE_END, "$1" + SENTENCE_MARK)
+        .str.replace_all(r"(\d)\.(\d)", "${1}d$2")
+        .str.replace_all(TEXT_END, " ", literal=True)
     )
+    if marked.is_empty():
+        return marked
+    codes = np.frombuffer(marked.str.join(TEXT_END).item().encode("utf-32-le"), dtype=np.uint32)
+    first, count, second_of = looked_up(codes)
+    # Digraphs: the first letter takes the digraph's value, the second goes.
+    for first_at, becomes in digraphs(codes):
+        first[first_at] = becomes
+        count[first_at + 1] = 0
+    skeleton = first
+    if not (count == 1).all():  # each code point as its 0, 1 or 2 code points
+        skeleton = np.repeat(first, count)
+        doubled, gone = np.flatnonzero(count == 2), np.flatnonzero(count == 0)
+        # A doubled code point's second lands after as many extra code points as come before it, less those gone.
+        second_at = doubled + np.arange(1, len(doubled) + 1) - np.searchsorted(gone, doubled)
+        skeleton[second_at] = second_of(doubled)
+    space = skeleton == ord(" ")
+    squeezed = skeleton[np.concatenate([[True], ~(space[1:] & space[:-1])])] if len(skeleton) else skeleton
+    texts = pl.Series(squeezed.tobytes().decode("utf-32-le").split(TEXT_END), dtype=pl.String)
+    return texts.str.replace_all(f" ?{SENTENCE_MARK} ?", SENTENCE_MARK).str.strip_chars(" " + SENTENCE_MARK)
+
+
+def looked_up(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, Callable[[np.ndarray], np.ndarray]]:
+    """`character_table` of each code point: its first code point and count (fresh arrays), and how to
+    find the second code point of those at some positions."""
+    beyond = codes >= BMP
+    if not beyond.any():
+        return FIRST[codes], COUNT[codes], lambda at: SECOND[codes[at]]
+    # Rare: the tables grown by the code points beyond the plane that occur.
+    astral, index = np.unique(codes[beyond], return_inverse=True)
+    extra = character_table(astral)
+    first, second, count = (np.concatenate(pair) for pair in zip((FIRST, SECOND, COUNT), extra, strict=True))
+    rows = codes.astype(np.int64)
+    rows[beyond] = BMP + index
+    return first[rows], count[rows], lambda at: second[rows[at]]
+
+
+def digraphs(codes: np.ndarray) -> Iterator[tuple[np.ndarray, int]]:
+    """Where each digraph begins, and what it becomes: leftmost first, so in `tsh` the `sh` is not one."""
+    lower = codes | np.uint32(32)
+    second_letters = sorted({ord(two) for two, _ in DIGRAPHS})
+    after = lower[1:]
+    maybe = functools.reduce(np.logical_or, (after == letter for letter in second_letters))
+    seconds = np.flatnonzero(maybe) + 1
+    before, these = lower[seconds - 1], lower[seconds]
+    found = [(seconds[(these == ord(two)) & (before == ord(one))] - 1, ord(to)) for (two, one), to in DIGRAPHS.items()]
+    starts = np.sort(np.concatenate([at for at, _ in found]))
+    taken = np.ones(len(starts), dtype=bool)
+    for overlapping in np.flatnonzero(starts[1:] == starts[:-1] + 1) + 1:  # few: `tsh`
+        taken[overlapping] = not taken[overlapping - 1]
+    overlapped = starts[~taken]
+    for at, becomes in found:
+        yield (at[~np.isin(at, overlapped)] if len(overlapped) else at), becomes
 
 
 def unmarked(marked: pl.Expr) -> pl.Expr:
     return marked.str.replace(SENTENCE_MARK, " ", literal=True, n=-1)
 
 
-def skeleton(texts: pl.Expr) -> pl.Expr:
-    return unmarked(marked_skeleton(canonical_numbers(texts)))
+def skeletons(texts: pl.Series) -> pl.Series:
+    return marked_skeletons(texts.to_frame("text").select(canonical_numbers(pl.col("text")))["text"]).str.replace_all(
+        SENTENCE_MARK, " ", literal=True
+    )
 
 
 def number_values(canonical: pl.Expr) -> pl.Expr:
@@ -252,8 +346,10 @@ def sign_paragraphs(paragraphs: pl.DataFrame, config: NearDupConfig) -> tuple[pl
     long = (
         distinct.with_columns(signed["words"])
         .filter(pl.col("words") >= config.min_words)
-        .select("paragraph_id", marked=marked_skeleton(pl.col("canonical")))
-        .with_columns(skeleton=unmarked(pl.col("marked")))
+        .select("paragraph_id", "canonical")
+    )
+    long = long.select("paragraph_id", marked=marked_skeletons(long["canonical"])).with_columns(
+        skeleton=unmarked(pl.col("marked"))
     )
     # One pass of shingling serves the MinHash bands and the sentence sketches.
     shingled = shingles(long["marked"].to_list())
