@@ -51,7 +51,6 @@ SELECT DISTINCT b.band_key, s.signature_key
 FROM staging.near_bands AS b
 JOIN core.near_signatures AS s USING (paragraph_id)
 WHERE s.signature_key > $last_key
-ORDER BY b.band_key
 """
 ADD_PREFIXES = """
 INSERT INTO core.near_prefixes
@@ -59,7 +58,6 @@ SELECT DISTINCT p.prefix_key, s.signature_key
 FROM staging.near_prefixes AS p
 JOIN core.near_signatures AS s USING (paragraph_id)
 WHERE s.signature_key > $last_key
-ORDER BY p.prefix_key
 """
 # Find: each new paragraph against every paragraph signed before it (old ones, and new ones with a
 # smaller key) where they share a band key, and against every paragraph it is a cut copy of, or that
