@@ -1,7 +1,7 @@
 """The ingest flow:
 
     discover -> prepare (decode -> segment -> language -> fingerprint -> near signature) -> stage -> dedup
-             -> merge -> near_dedup beside index_search -> validate (-> hold back the files that fail it, load again)
+             -> merge -> near_dedup -> index_search -> validate (-> hold back the files that fail it, load again)
              -> publish -> report
 
 The flow only orchestrates. Every step is a task over a whole batch of files, so a run costs two
@@ -22,8 +22,6 @@ for the next run to resume from.
 import time
 from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from contextvars import copy_context
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -324,15 +322,11 @@ def load_candidate(
         after_merge.append(StepReport("merge", milliseconds=milliseconds_since(merging)))
         progress.update(counts)
         now_in("near_dedup")
-        # The search index needs nothing near_dedup writes: it is built beside it, on a connection of its own,
-        # so the two keep both cores busy (bench/README.md, issue 13).
-        with con.cursor() as indexer, ThreadPoolExecutor(max_workers=1) as beside:
-            indexing = beside.submit(copy_context().run, counted, "index_search", lambda: index_search(indexer))
-            near_started = time.perf_counter()
-            after_merge.extend(near_dedup(con, run_id, limits.near))
-            after_merge.append(StepReport("near_dedup", milliseconds=milliseconds_since(near_started)))
-            now_in("index")
-            after_merge.append(indexing.result())
+        near_started = time.perf_counter()
+        after_merge.extend(near_dedup(con, run_id, limits.near))
+        after_merge.append(StepReport("near_dedup", milliseconds=milliseconds_since(near_started)))
+        now_in("index")
+        after_merge.append(counted("index_search", lambda: index_search(con)))
         after_merge.append(counted("audit_scope", lambda: mark_audit_scope(con, run_id, audit_all)))
         checkpoint(con)
     finally:
