@@ -200,9 +200,8 @@ def unmarked(marked: pl.Expr) -> pl.Expr:
 
 
 def skeletons(texts: pl.Series) -> pl.Series:
-    return marked_skeletons(texts.to_frame("text").select(canonical_numbers(pl.col("text")))["text"]).str.replace_all(
-        SENTENCE_MARK, " ", literal=True
-    )
+    marked = marked_skeletons(texts.to_frame("text").select(canonical_numbers(pl.col("text")))["text"])
+    return marked.to_frame("text").select(unmarked(pl.col("text")))["text"]
 
 
 def number_values(canonical: pl.Expr) -> pl.Expr:
