@@ -9,7 +9,7 @@ import polars as pl
 from tasks.near_config import NearDupConfig
 from tasks.near_dedup import cluster_texts
 from tasks.near_signature import SENTENCE_END, sign_paragraphs
-from tasks.near_verify import screen_pairs, shingle_sets, text_and_sentence_shingles
+from tasks.near_verify import screen_pairs, shingle_sets, text_and_sentence_shingles, verify_pairs
 
 CONFIG = NearDupConfig()
 
@@ -160,3 +160,22 @@ def test_sentence_shingles_are_those_of_each_sentence_alone() -> None:
         found = sentences.filter(pl.col("id") == name)["sentence"].to_list()
         assert [sorted(s) for s in found] == [sorted(s) for s in alone if s]
         assert len(found) == 3
+
+
+def test_the_text_comparison_sets_aside_two_stories_whose_shingles_are_mostly_shared() -> None:
+    """Two paragraphs that share a long sentence and each add a short one of their own are similar enough
+    by Jaccard, and the sentence-by-sentence look still keeps them apart; an edited copy passes it."""
+    shared = " ".join(RU.split(". ")[:2]) + "."
+    texts = {
+        "a": shared + " Встреча прошла в Минске.",
+        "b": shared + " Гости посетили выставку.",
+        "c": shared.replace("понедельник", "понедельнк") + " Встреча прошла в Минске.",
+    }
+    pairs = pl.DataFrame(
+        [(left, right, texts[left], texts[right]) for left, right in (("a", "b"), ("a", "c"))],
+        schema=["left_id", "right_id", "left_text", "right_text"],
+        orient="row",
+    )
+    verdicts = verify_pairs(pairs, CONFIG).sort("right_id")
+    assert verdicts["similarity"][0] >= CONFIG.jaccard
+    assert verdicts["is_near_copy"].to_list() == [False, True]
