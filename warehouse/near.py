@@ -27,38 +27,39 @@ SELECT paragraph_id, text FROM core.paragraphs
 WHERE paragraph_id NOT IN (SELECT paragraph_id FROM core.near_signatures)
   AND paragraph_id NOT IN (SELECT paragraph_id FROM staging.near_signatures)
 """
+# Each batch's signatures are numbered after those staged before (staged_key); its keys take their number.
+STAGED_SIGNATURES = "SELECT coalesce(max(staged_key), 0) FROM staging.near_signatures"
 STAGE_SIGNATURES = "INSERT INTO staging.near_signatures BY NAME SELECT * FROM new_signatures"
-STAGE_BANDS = "INSERT INTO staging.near_bands BY NAME SELECT paragraph_id, band_key FROM new_bands"
-STAGE_PREFIXES = "INSERT INTO staging.near_prefixes BY NAME SELECT paragraph_id, prefix_key FROM new_prefixes"
+STAGE_BANDS = "INSERT INTO staging.near_bands BY NAME SELECT staged_key, band_key FROM new_bands"
+STAGE_PREFIXES = "INSERT INTO staging.near_prefixes BY NAME SELECT staged_key, prefix_key FROM new_prefixes"
 LAST_KEY = "SELECT coalesce(max(signature_key), 0) FROM core.near_signatures"
-# Signatures of the paragraphs new to the warehouse, keyed after the last key; then their band keys.
-ADD_SIGNATURES = """
-INSERT INTO core.near_signatures
-SELECT paragraph_id, $last_key + row_number() OVER (ORDER BY paragraph_id), words, numbers, $run_id,
-       chars, sentence_sketch
+# The paragraphs new to the warehouse, each in the first batch that staged it, keyed after the last key;
+# then their signatures and keys go into the index.
+NEW_KEYS = """
+CREATE OR REPLACE TEMP TABLE near_new_keys AS
+SELECT staged_key, $last_key + row_number() OVER (ORDER BY paragraph_id) AS signature_key
 FROM (
-    SELECT paragraph_id, any_value(words) AS words, any_value(numbers) AS numbers, any_value(chars) AS chars,
-           any_value(sentence_sketch) AS sentence_sketch
+    SELECT paragraph_id, min(staged_key) AS staged_key
     FROM staging.near_signatures
     WHERE paragraph_id IN (SELECT paragraph_id FROM core.paragraphs)
       AND paragraph_id NOT IN (SELECT paragraph_id FROM core.near_signatures)
     GROUP BY paragraph_id
 )
 """
+ADD_SIGNATURES = """
+INSERT INTO core.near_signatures
+SELECT s.paragraph_id, k.signature_key, s.words, s.numbers, $run_id, s.chars, s.sentence_sketch
+FROM staging.near_signatures AS s JOIN near_new_keys AS k USING (staged_key)
+"""
 ADD_BANDS = """
 INSERT INTO core.near_bands
-SELECT DISTINCT b.band_key, s.signature_key
-FROM staging.near_bands AS b
-JOIN core.near_signatures AS s USING (paragraph_id)
-WHERE s.signature_key > $last_key
+SELECT b.band_key, k.signature_key FROM staging.near_bands AS b JOIN near_new_keys AS k USING (staged_key)
 """
 ADD_PREFIXES = """
 INSERT INTO core.near_prefixes
-SELECT DISTINCT p.prefix_key, s.signature_key
-FROM staging.near_prefixes AS p
-JOIN core.near_signatures AS s USING (paragraph_id)
-WHERE s.signature_key > $last_key
+SELECT p.prefix_key, k.signature_key FROM staging.near_prefixes AS p JOIN near_new_keys AS k USING (staged_key)
 """
+DROP_NEW_KEYS = "DROP TABLE near_new_keys"
 # Find: each new paragraph against every paragraph signed before it (old ones, and new ones with a
 # smaller key) where they share a band key, and against every paragraph it is a cut copy of, or that
 # is a cut copy of it (a whole-text key meets a prefix key; `cut_only` when that is all they share).
@@ -177,18 +178,23 @@ def unsigned_paragraphs(con: duckdb.DuckDBPyConnection, rows: int) -> Iterator[p
 def stage_signatures(
     con: duckdb.DuckDBPyConnection, signatures: pl.DataFrame, bands: pl.DataFrame, prefixes: pl.DataFrame
 ) -> None:
+    offset = con.execute(STAGED_SIGNATURES).fetchone()[0]
+    signatures = signatures.with_row_index("staged_key", offset + 1)
+    numbered = signatures.select("paragraph_id", "staged_key")
+    bands, prefixes = (keys.join(numbered, on="paragraph_id") for keys in (bands, prefixes))
     with registered(con, new_signatures=signatures, new_bands=bands, new_prefixes=prefixes):
-        con.execute(STAGE_SIGNATURES)
-        con.execute(STAGE_BANDS)
-        con.execute(STAGE_PREFIXES)
+        for statement in (STAGE_SIGNATURES, STAGE_BANDS, STAGE_PREFIXES):
+            con.execute(statement)
 
 
 def add_staged_signatures(con: duckdb.DuckDBPyConnection, run_id: int) -> int:
     """Move the staged signatures of new paragraphs into the index; returns the last key before them."""
     last_key = con.execute(LAST_KEY).fetchone()[0]
-    con.execute(ADD_SIGNATURES, {"last_key": last_key, "run_id": run_id})
-    con.execute(ADD_BANDS, {"last_key": last_key})
-    con.execute(ADD_PREFIXES, {"last_key": last_key})
+    con.execute(NEW_KEYS, {"last_key": last_key})
+    con.execute(ADD_SIGNATURES, {"run_id": run_id})
+    con.execute(ADD_BANDS)
+    con.execute(ADD_PREFIXES)
+    con.execute(DROP_NEW_KEYS)
     return last_key
 
 

@@ -81,9 +81,12 @@ CREATE TABLE staging.retired_documents (
     document_id VARCHAR NOT NULL
 );
 
--- Near-duplicate signatures of the batches' distinct paragraphs (tasks/near_signature.py).
+-- Near-duplicate signatures of the batches' distinct paragraphs (tasks/near_signature.py), numbered across
+-- the run as the batches are staged (staged_key); their band and prefix keys refer to that number, not to
+-- the paragraph_id: at 1 GB of articles, 36 million keys would carry a 32-character id each.
 CREATE TABLE staging.near_signatures (
-    paragraph_id VARCHAR NOT NULL,
+    staged_key      INTEGER NOT NULL,
+    paragraph_id    VARCHAR NOT NULL,
     words           INTEGER NOT NULL,
     numbers         VARCHAR[] NOT NULL,
     chars           INTEGER NOT NULL,
@@ -91,13 +94,13 @@ CREATE TABLE staging.near_signatures (
 );
 
 CREATE TABLE staging.near_bands (
-    paragraph_id VARCHAR NOT NULL,
-    band_key     UBIGINT NOT NULL
+    staged_key INTEGER NOT NULL,
+    band_key   UBIGINT NOT NULL
 );
 
 CREATE TABLE staging.near_prefixes (
-    paragraph_id VARCHAR NOT NULL,
-    prefix_key   UBIGINT NOT NULL
+    staged_key INTEGER NOT NULL,
+    prefix_key UBIGINT NOT NULL
 );
 
 -- The batches' paragraphs tokenized for the search index (tasks/search_terms.py): one row per distinct
