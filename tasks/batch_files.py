@@ -28,7 +28,7 @@ from warehouse.space import NO_SPACE, NoSpaceError, out_of_space
 
 # The libraries whose answers prepare keeps: a new version may decode, identify or sign differently.
 PREPARE_LIBRARIES = (
-    "polars", "lingua-language-detector", "pycld2", "charset-normalizer", "ftfy", "pystemmer", "xxhash", "rensa",
+    "polars", "lingua-language-detector", "pycld2", "charset-normalizer", "ftfy", "pystemmer", "xxhash",
     "numpy",
 )  # fmt: skip
 # The code prepare runs: tasks/ and the warehouse modules it borrows from (search.py's tokenizer). Any

@@ -1,7 +1,7 @@
 """Near-duplicate signature: per batch, in the parallel prepare step, what the later stages need to
 find near copies of a paragraph without reading it again.
 
-    text -> skeleton -> character shingles -> MinHash (rensa) -> LSH band keys
+    text -> skeleton -> character shingles -> MinHash (one permutation, NumPy) -> LSH band keys
          -> numbers (the facts that must match)
 
 The skeleton is a lossy, language-aware normalization made only for comparing texts (ids use the
@@ -9,8 +9,8 @@ exact normalization of tasks/fingerprint.py): case folded, ё -> е, number form
 value (1,5 = 1.5, 1 000 = 1,000 = 1.000, 17 % = 17%), every script romanized with one table in which
 Kazakh Cyrillic and both official Kazakh Latin alphabets (2018, 2021) meet (шаһар, şahar and shahar
 all become `sahar`), accents dropped from Latin letters, and punctuation (quotes, dashes) gone. Shingles are its
-overlapping SHINGLE_CHARS-character windows, hashed with NumPy over the whole batch at once; rensa
-turns each paragraph's shingle hashes into a MinHash, whose rows are hashed band by band into
+overlapping SHINGLE_CHARS-character windows, hashed with NumPy over the whole batch at once, and
+binned into each paragraph's MinHash (`minhash_bands`), whose rows are hashed band by band into
 `bands` keys: paragraphs that share one are compared. Many rows per band make the keys strict, so
 paragraphs that merely share a sentence rarely meet, which keeps the comparisons few as the corpus
 grows. Exact keys add what MinHash misses: the whole skeleton, and the skeleton without its last
@@ -25,7 +25,6 @@ Paragraphs under `min_words` words get no band keys: they match only exactly.
 from __future__ import annotations
 
 import functools
-import itertools
 import unicodedata
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
@@ -33,14 +32,13 @@ from typing import NamedTuple
 import numpy as np
 import polars as pl
 import pyarrow as pa
-import rensa
 import xxhash
 
 from tasks.near_config import NearDupConfig
 
 # Change any of these, the skeleton, or the band hashing, and old band keys no longer meet new ones:
 # bump SIGNATURE_VERSION; a warehouse signed with another version is signed again (warehouse/near.py).
-SIGNATURE_VERSION = f"4-rensa{rensa.RMinHash.ALGORITHM_VERSION}"
+SIGNATURE_VERSION = "5"
 SHINGLE_CHARS = 5
 # A copy with up to this many words appended (a credit) meets its original on an exact key.
 CREDIT_WORDS = 3
@@ -52,6 +50,9 @@ SENTENCE_MARK = "\x01"
 # six with probability 0.4^6 = 0.4%, a different sentence matches by chance about never (32-bit values).
 SKETCH_VALUES = 6
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+# A MinHash bin keeps the least of 32 bits; no shingle in it, it holds this.
+EMPTY_BIN = np.uint64(0xFFFFFFFF)
+DENSIFY_ATTEMPTS = 1000
 
 
 # Every Cyrillic letter of Russian and Kazakh, and the Latin letters of the Kazakh alphabets, meet in
@@ -300,14 +301,21 @@ def sentence_sketches(shingled: Shingles) -> pl.Series:
 
 
 def minhash_bands(shingled: Shingles, config: NearDupConfig) -> np.ndarray:
-    """(texts, bands) keys: a hash of each band of MinHash rows."""
-    texts = len(shingled.offsets) - 1
-    digests = rensa.RMinHash.digest_matrix_from_flat_token_hashes(
-        shingled.hashes, shingled.offsets, config.num_perm, config.seed
-    )
-    # fromiter over the flattened rows: a third faster than np.array's walk over nested lists.
-    values = np.fromiter(itertools.chain.from_iterable(digests.to_rows()), np.uint64, texts * config.num_perm)
-    matrix = values.reshape(texts, config.bands, config.rows)
+    """(texts, bands) keys: a hash of each band of MinHash rows.
+
+    The MinHash is one-permutation hashing with densification (Shrivastava, 2017): each shingle hash goes to
+    one of `num_perm` bins by its high bits and the bin keeps the least low bits; an empty bin (a text with
+    fewer shingles than bins) takes the value of the next full bin to its right, mixed with the distance.
+    One pass over the shingles in NumPy, against one pass per permutation (rensa, in Rust, then its rows as
+    Python lists): 2-3x less CPU, and none of it holding the GIL that the other prepare thread and the writer
+    wait for (bench/README.md, issue 13)."""
+    texts, bins = len(shingled.offsets) - 1, config.num_perm
+    text = np.repeat(np.arange(texts, dtype=np.uint64), np.diff(shingled.offsets).astype(np.int64))
+    hashes = shingled.hashes
+    slot = text * np.uint64(bins) + ((hashes >> np.uint64(32)) * np.uint64(bins) >> np.uint64(32))
+    minima = np.full(texts * bins, EMPTY_BIN, dtype=np.uint64)
+    np.minimum.at(minima, slot.astype(np.intp), hashes & EMPTY_BIN)
+    matrix = densified(minima.reshape(texts, bins)).reshape(texts, config.bands, config.rows)
     with np.errstate(over="ignore"):
         # Multiply-xor folds a band's rows (a bijection in each row, so rows that differ in one value never
         # meet), and one mix at the end spreads the bits: a tenth of the cost of mixing after every row.
@@ -315,6 +323,35 @@ def minhash_bands(shingled: Shingles, config: NearDupConfig) -> np.ndarray:
         for row in range(config.rows):
             keys = (keys ^ matrix[:, :, row]) * GOLDEN
     return splitmix64(keys)
+
+
+@functools.cache
+def densify_sources(bins: int) -> np.ndarray:
+    """(DENSIFY_ATTEMPTS, bins): the bin each empty bin looks at, attempt after attempt."""
+    attempts = np.arange(DENSIFY_ATTEMPTS, dtype=np.uint64)[:, None] << np.uint64(32)
+    return (splitmix64(attempts | np.arange(bins, dtype=np.uint64)) % np.uint64(bins)).astype(np.intp)
+
+
+def densified(minima: np.ndarray) -> np.ndarray:
+    """(texts, bins) minima with each empty bin filled from a full one of its text: the first full bin
+    of a fixed pseudo-random sequence of bins for that bin ("optimal densification", Shrivastava 2017), the
+    same sequence for every text, so two texts agree on a filled bin as often as on a full one and bins
+    filled from one source stay few in a band. A text with no shingle keeps its bins empty."""
+    filled, full = minima.copy(), minima != EMPTY_BIN
+    texts, bins = np.nonzero(~full & full.any(axis=1, keepdims=True))
+    for sources in densify_sources(minima.shape[1]):
+        if not len(texts):
+            break
+        source = sources[bins]
+        found = full[texts, source]
+        filled[texts[found], bins[found]] = minima[texts[found], source[found]]
+        texts, bins = texts[~found], bins[~found]
+    # Past the last attempt (a text with one full bin in 120 is left with 1e-4 of its bins after 1,000
+    # attempts): the next full bin to the right, circularly.
+    for text, bin in zip(texts.tolist(), bins.tolist(), strict=True):
+        after = np.flatnonzero(np.roll(full[text], -bin))[0]
+        filled[text, bin] = minima[text, (bin + after) % minima.shape[1]]
+    return filled
 
 
 def band_keys(skeletons: list[str], config: NearDupConfig) -> np.ndarray:
