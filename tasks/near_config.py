@@ -18,7 +18,6 @@ class NearDupConfig:
     # than 16 x 8 for a labelled recall of 0.991 against 0.994 (bench/README.md).
     bands: int = 12
     rows: int = 10
-    seed: int = 20261202
     min_words: int = 8
     # verify: a pair is a near copy when its shingle sets have Jaccard similarity >= `jaccard`, or
     # the smaller set lies >= `containment` inside the larger and is at least `length_ratio` of it

@@ -303,12 +303,11 @@ def sentence_sketches(shingled: Shingles) -> pl.Series:
 def minhash_bands(shingled: Shingles, config: NearDupConfig) -> np.ndarray:
     """(texts, bands) keys: a hash of each band of MinHash rows.
 
-    The MinHash is one-permutation hashing with densification (Shrivastava, 2017): each shingle hash goes to
-    one of `num_perm` bins by its high bits and the bin keeps the least low bits; an empty bin (a text with
-    fewer shingles than bins) takes the value of the next full bin to its right, mixed with the distance.
-    One pass over the shingles in NumPy, against one pass per permutation (rensa, in Rust, then its rows as
-    Python lists): 2-3x less CPU, and none of it holding the GIL that the other prepare thread and the writer
-    wait for (bench/README.md, issue 13)."""
+    The MinHash is one-permutation hashing with densification (Shrivastava, 2017): each shingle hash (mixed
+    already) goes to one of `num_perm` bins by its high bits, and the bin keeps the least low bits; an empty
+    bin (a text with fewer shingles than bins) is filled from a full one (`densified`). One pass over the
+    shingles in NumPy, against one pass per permutation in rensa and its rows handed back as Python lists:
+    half the CPU of this step, 14% less for the whole signature (bench/README.md, issue 13)."""
     texts, bins = len(shingled.offsets) - 1, config.num_perm
     text = np.repeat(np.arange(texts, dtype=np.uint64), np.diff(shingled.offsets).astype(np.int64))
     hashes = shingled.hashes
@@ -346,7 +345,7 @@ def densified(minima: np.ndarray) -> np.ndarray:
         found = full[texts, source]
         filled[texts[found], bins[found]] = minima[texts[found], source[found]]
         texts, bins = texts[~found], bins[~found]
-    # Past the last attempt (a text with one full bin in 120 is left with 1e-4 of its bins after 1,000
+    # Past the last attempt (a text with one full bin of 120 has 2e-4 of its bins left after 1,000
     # attempts): the next full bin to the right, circularly.
     for text, bin in zip(texts.tolist(), bins.tolist(), strict=True):
         after = np.flatnonzero(np.roll(full[text], -bin))[0]
