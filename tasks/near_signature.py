@@ -51,7 +51,7 @@ SENTENCE_MARK = "\x01"
 SKETCH_VALUES = 6
 GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 # A MinHash bin keeps the least of 32 bits; no shingle in it, it holds this.
-EMPTY_BIN = np.uint64(0xFFFFFFFF)
+EMPTY_BIN = np.uint32(0xFFFFFFFF)
 DENSIFY_ATTEMPTS = 1000
 
 
@@ -309,12 +309,16 @@ def minhash_bands(shingled: Shingles, config: NearDupConfig) -> np.ndarray:
     shingles in NumPy, against one pass per permutation in rensa and its rows handed back as Python lists:
     half the CPU of this step, 14% less for the whole signature (bench/README.md, issue 13)."""
     texts, bins = len(shingled.offsets) - 1, config.num_perm
-    text = np.repeat(np.arange(texts, dtype=np.uint64), np.diff(shingled.offsets).astype(np.int64))
-    hashes = shingled.hashes
-    slot = text * np.uint64(bins) + ((hashes >> np.uint64(32)) * np.uint64(bins) >> np.uint64(32))
-    minima = np.full(texts * bins, EMPTY_BIN, dtype=np.uint64)
-    np.minimum.at(minima, slot.astype(np.intp), hashes & EMPTY_BIN)
-    matrix = densified(minima.reshape(texts, bins)).reshape(texts, config.bands, config.rows)
+    # In place where it can be: a million paragraphs signed at once (bench/) make each temporary gigabytes.
+    slot = np.repeat(np.arange(0, texts * bins, bins, dtype=np.intp), np.diff(shingled.offsets).astype(np.intp))
+    bin_of = shingled.hashes >> np.uint64(32)
+    np.multiply(bin_of, np.uint64(bins), out=bin_of)
+    np.right_shift(bin_of, np.uint64(32), out=bin_of)
+    np.add(slot, bin_of.view(np.intp), out=slot)  # under `bins`: the same value read as signed
+    del bin_of
+    minima = np.full(texts * bins, EMPTY_BIN, dtype=np.uint32)
+    np.minimum.at(minima, slot, shingled.hashes.astype(np.uint32))  # the low 32 bits
+    matrix = densified(minima.reshape(texts, bins)).reshape(texts, config.bands, config.rows).astype(np.uint64)
     with np.errstate(over="ignore"):
         # Multiply-xor folds a band's rows (a bijection in each row, so rows that differ in one value never
         # meet), and one mix at the end spreads the bits: a tenth of the cost of mixing after every row.
