@@ -16,7 +16,7 @@ warehouse built run by run clusters exactly as one built at once.
 The merges are sequential by nature (each depends on the ones before), so they run as a Python loop,
 but over integers: paragraphs are numbered in id order (the smallest number is the smallest id) and
 each distinct set of numbers is one integer, whose agreement with another is worked out once. On the
-1 GB corpus (1.35 million pairs) that took clustering from 18 s to 5 s (bench/README.md, issue 13).
+1 GB corpus (1.35 million pairs) that took clustering from 19.5 s to 6.9 s (bench/README.md, issue 13).
 """
 
 from __future__ import annotations
