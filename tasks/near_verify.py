@@ -127,32 +127,59 @@ def numbers_agree(left: pl.Expr, right: pl.Expr) -> pl.Expr:
 VERDICT = ("left_id", "right_id", "similarity", "numbers_agree", "is_near_copy")
 
 
-def unmatched_sentence(pairs: pl.DataFrame, own: str, other: str) -> np.ndarray:
-    """For each pair, whether a sentence of the `own` sketch has none of its values in the `other`."""
+def unmatched_sentences(pairs: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """For each pair (left_key, right_key, left_sketch, right_sketch): whether a sentence of the left sketch
+    has fewer than FOUND_VALUES of its values in the right one, and the other way round."""
+    sketches = pl.concat([pairs["left_sketch"], pairs["right_sketch"]])
+    keys = np.concatenate([pairs["left_key"].to_numpy(), pairs["right_key"].to_numpy()])
+    # Each paragraph's values are sorted once, not once per pair it is in: a chunk has about half as many
+    # paragraphs as pair sides, and one sort serves both directions (bench/README.md).
+    _, first, row = np.unique(keys, return_index=True, return_inverse=True)
+    distinct = sketches.gather(first)
+    lengths = distinct.list.len().to_numpy()
+    owner = np.repeat(np.arange(len(first), dtype=np.uint64), lengths)
+    ordered = np.sort(owner << np.uint64(32) | flat_values(distinct)) & np.uint64(0xFFFFFFFF)
+    starts = np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)])
+    left_row, right_row = row[: pairs.height], row[pairs.height :]
+    return (
+        unmatched_in(pairs["left_sketch"], paired_values(right_row, ordered, starts)),
+        unmatched_in(pairs["right_sketch"], paired_values(left_row, ordered, starts)),
+    )
 
-    def keyed(column: str) -> tuple[np.ndarray, np.ndarray]:
-        """The values of the column's lists, flat, as (pair << 32 | value), and the pair of each."""
-        lists = pairs[column]
-        pair = np.repeat(np.arange(pairs.height, dtype=np.uint64), lists.list.len().to_numpy())
-        return pair << np.uint64(32) | lists.explode().drop_nulls().to_numpy().astype(np.uint64), pair
 
-    own_keys, own_pair = keyed(own)
-    other_keys = np.sort(keyed(other)[0])
-    # Looked up in the sorted values: half the time of Polars' is_in on 200,000 pairs (bench/README.md).
-    at = np.minimum(np.searchsorted(other_keys, own_keys), max(len(other_keys) - 1, 0))
-    found = other_keys[at] == own_keys if len(other_keys) else np.zeros(len(own_keys), dtype=bool)
+def flat_values(sketches: pl.Series) -> np.ndarray:
+    return sketches.explode().drop_nulls().to_numpy().astype(np.uint64)
+
+
+def paired_values(rows: np.ndarray, ordered: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """For each pair, the sorted values of its paragraph `rows[pair]` (`ordered[starts[row]:starts[row + 1]]`),
+    as (pair << 32 | value): sorted, pair after pair."""
+    lengths = starts[rows + 1] - starts[rows]
+    pair = np.repeat(np.arange(len(rows), dtype=np.uint64), lengths)
+    # The position of each value in `ordered`: its paragraph's start, plus how far it is into the pair's run.
+    into = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths - starts[rows], lengths)
+    return pair << np.uint64(32) | ordered[into]
+
+
+def unmatched_in(sketches: pl.Series, other: np.ndarray) -> np.ndarray:
+    """For each pair, whether a sentence of its sketch has fewer than FOUND_VALUES values among the other
+    paragraph's (`other`, as `paired_values` gives them)."""
+    pair = np.repeat(np.arange(len(sketches), dtype=np.uint64), sketches.list.len().to_numpy())
+    wanted = pair << np.uint64(32) | flat_values(sketches)
+    at = np.minimum(np.searchsorted(other, wanted), max(len(other) - 1, 0))
+    found = other[at] == wanted if len(other) else np.zeros(len(wanted), dtype=bool)
     # Each sentence is SKETCH_VALUES values in a row: found when FOUND_VALUES of them are.
     sentence_found = found.reshape(-1, SKETCH_VALUES).sum(axis=1) >= FOUND_VALUES
-    unmatched = np.zeros(pairs.height, dtype=bool)
-    unmatched[own_pair[::SKETCH_VALUES][~sentence_found].astype(np.intp)] = True
+    unmatched = np.zeros(len(sketches), dtype=bool)
+    unmatched[pair[::SKETCH_VALUES][~sentence_found].astype(np.intp)] = True
     return unmatched
 
 
 def screen_pairs(pairs: pl.DataFrame, config: NearDupConfig) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """From candidate pairs without their texts (left_id, right_id, left_numbers, right_numbers,
-    left_chars, right_chars, left_sketch, right_sketch, cut_only): the verdicts that need no text
-    (VERDICT columns), and the pairs left to compare on their texts, whose numbers agree (left_id,
-    right_id)."""
+    """From candidate pairs without their texts (left_id, right_id, left_key, right_key, left_numbers,
+    right_numbers, left_chars, right_chars, left_sketch, right_sketch, cut_only: warehouse/near.py): the
+    verdicts that need no text (VERDICT columns), and the pairs left to compare on their texts, whose
+    numbers agree (left_id, right_id)."""
     # One chunk per column: Polars' list set operations require both sides chunked alike.
     agreeing = pairs.rechunk().with_columns(
         numbers_agree=numbers_agree(pl.col("left_numbers"), pl.col("right_numbers"))
@@ -163,12 +190,8 @@ def screen_pairs(pairs: pl.DataFrame, config: NearDupConfig) -> tuple[pl.DataFra
     )
     cut = cut.with_columns(is_near_copy=pl.col("numbers_agree") & (pl.col("similarity") >= config.length_ratio))
     rest = agreeing.filter(~pl.col("cut_only"))
-    rest = rest.with_columns(
-        two_stories=pl.Series(
-            unmatched_sentence(rest, "left_sketch", "right_sketch")
-            & unmatched_sentence(rest, "right_sketch", "left_sketch")
-        )
-    )
+    left_unmatched, right_unmatched = unmatched_sentences(rest)
+    rest = rest.with_columns(two_stories=pl.Series(left_unmatched & right_unmatched))
     settled = rest.filter(~pl.col("numbers_agree") | pl.col("two_stories"))
     settled = settled.with_columns(similarity=pl.lit(None, pl.Float64), is_near_copy=False)
     to_compare = rest.filter(pl.col("numbers_agree") & ~pl.col("two_stories"))

@@ -205,8 +205,8 @@ def find_candidates(con: duckdb.DuckDBPyConnection, last_key: int) -> int:
 
 
 def candidate_chunk(con: duckdb.DuckDBPyConnection, first: int, last: int) -> pl.DataFrame:
-    """Candidates `first` to `last` with each side's id, numbers, chars and sentence sketch
-    (left_id, left_numbers, ..., right_sketch, cut_only), the smaller paragraph_id on the left."""
+    """Candidates `first` to `last` with each side's id, signature key, numbers, chars and sentence sketch
+    (left_id, left_key, left_numbers, ..., right_sketch, cut_only), the smaller paragraph_id on the left."""
     pairs = con.execute(CHUNK_CANDIDATES, [first, last]).pl()
     keys = pl.concat([pairs["low_key"], pairs["high_key"]]).unique().to_frame("signature_key")
     with registered(con, chunk_keys=keys):
@@ -215,11 +215,12 @@ def candidate_chunk(con: duckdb.DuckDBPyConnection, first: int, last: int) -> pl
     joined = pairs.join(
         signatures.rename(lambda column: f"low_{column}"), left_on="low_key", right_on="low_signature_key"
     ).join(signatures.rename(lambda column: f"high_{column}"), left_on="high_key", right_on="high_signature_key")
+    joined = joined.rename({"low_key": "low_signature_key", "high_key": "high_signature_key"})
     swap = pl.col("high_paragraph_id") < pl.col("low_paragraph_id")
     return joined.select(
         *(
             pl.when(swap).then(pl.col(f"{one}_{column}")).otherwise(pl.col(f"{other}_{column}")).alias(f"{side}_{name}")
-            for column, name in sides.items()
+            for column, name in (sides | {"signature_key": "key"}).items()
             for side, one, other in (("left", "high", "low"), ("right", "low", "high"))
         ),
         "cut_only",

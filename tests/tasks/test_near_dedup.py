@@ -110,6 +110,7 @@ def test_a_shared_first_sentence_does_not_chain_two_paragraphs() -> None:
 def screened(texts: dict[str, str]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Screen every pair of `texts` as the verify stage screens candidates (no texts passed on)."""
     signed, _, _ = sign_paragraphs(pl.DataFrame({"paragraph_id": list(texts), "text": list(texts.values())}), CONFIG)
+    signed = signed.with_row_index("key")  # the signature key of the index (warehouse/near.py)
     left, right = (
         signed.rename(lambda c: f"left_{c}".replace("_paragraph", "")),
         signed.rename(lambda c: f"right_{c}".replace("_paragraph", "")),
