@@ -82,8 +82,10 @@ def find_near_duplicates(con: duckdb.DuckDBPyConnection, run_id: int, config: Ne
             members = near.cluster_members(con)
             chunks = (members.slice(first, VERIFY_CHUNK) for first in range(0, members.height, VERIFY_CHUNK))
             with ThreadPoolExecutor(max_workers=VERIFY_THREADS) as threads:
-                for measured in threads.map(measure_pairs, chunks):
-                    near.record_similarity(con, measured.select("left_id", "similarity"))
+                measured = [pairs.select("left_id", "similarity") for pairs in threads.map(measure_pairs, chunks)]
+            # One update for all: each scans the clusters table (7.3 s in 22 updates at 1 GB, bench/README.md).
+            if measured:
+                near.record_similarity(con, pl.concat(measured))
             # Kept per run for the anomaly check on cluster sizes (expectations/); validation reads it next.
             largest = StepReport("warehouse", counts={"near_cluster_paragraphs_max": near.largest_cluster(con)})
             record_steps(con, run_id, [largest])
