@@ -1,7 +1,7 @@
 """The ingest flow:
 
     discover -> prepare (decode -> segment -> language -> fingerprint -> near signature) -> stage -> dedup
-             -> merge -> near_dedup | index_search -> validate (-> hold back the files that fail it, load again)
+             -> merge -> near_dedup -> index_search -> validate (-> hold back the files that fail it, load again)
              -> publish -> report
 
 The flow only orchestrates. Every step is a task over a whole batch of files, so a run costs two
@@ -32,7 +32,6 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import PrefectFuture
 from prefect.runtime import flow_run
 from prefect.states import Cancelled, Failed, State
-from prefect.task_runners import ThreadPoolTaskRunner
 
 from expectations.config import QualityConfig, data_docs_index
 from expectations.results import QualityResult
@@ -231,24 +230,6 @@ def end_early(db: Path, root: str, started_at: datetime, progress: dict[str, int
     raise exc
 
 
-def near_dedup_and_index(con: duckdb.DuckDBPyConnection, run_id: int, limits: BatchLimits) -> list[StepReport]:
-    """The near-duplicate stages, and beside them the search index on a cursor of its own: neither reads
-    what the other writes, and together they keep both cores busy (bench/README.md, issue 13). The index
-    runs in a thread of this process whatever the flow's task runner: it holds a connection to the candidate."""
-    with ThreadPoolTaskRunner(max_workers=1) as side, con.cursor() as indexing:
-        indexed = side.submit(index_search, {"con": indexing})
-        try:
-            near_started = time.perf_counter()
-            reports = near_dedup(con, run_id, limits.near)
-            reports.append(StepReport("near_dedup", milliseconds=milliseconds_since(near_started)))
-        except BaseException:
-            indexing.interrupt()  # a failed or cancelled run does not wait for the index
-            raise
-        finally:
-            indexed.wait()  # the cursor stays open until the index is done with it
-    return [*reports, indexed.result()]
-
-
 def load_candidate(
     candidate: Path,
     plan: pl.DataFrame,
@@ -340,8 +321,12 @@ def load_candidate(
         counts = merge(con, root, run_id, file_counts, add_up(reports))
         after_merge.append(StepReport("merge", milliseconds=milliseconds_since(merging)))
         progress.update(counts)
-        now_in("near_dedup and index_search")
-        after_merge.extend(near_dedup_and_index(con, run_id, limits))
+        now_in("near_dedup")
+        near_started = time.perf_counter()
+        after_merge.extend(near_dedup(con, run_id, limits.near))
+        after_merge.append(StepReport("near_dedup", milliseconds=milliseconds_since(near_started)))
+        now_in("index")
+        after_merge.append(counted("index_search", lambda: index_search(con)))
         after_merge.append(counted("audit_scope", lambda: mark_audit_scope(con, run_id, audit_all)))
         checkpoint(con)
     finally:
