@@ -136,10 +136,8 @@ def unmatched_sentences(pairs: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     # paragraphs as pair sides, and one sort serves both directions (bench/README.md).
     _, first, row = np.unique(keys, return_index=True, return_inverse=True)
     distinct = sketches.gather(first)
-    lengths = distinct.list.len().to_numpy()
-    owner = np.repeat(np.arange(len(first), dtype=np.uint64), lengths)
-    ordered = np.sort(owner << np.uint64(32) | flat_values(distinct)) & np.uint64(0xFFFFFFFF)
-    starts = np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)])
+    ordered = np.sort(row_keyed(distinct)[1]) & np.uint64(0xFFFFFFFF)
+    starts = np.concatenate([[0], np.cumsum(distinct.list.len().to_numpy(), dtype=np.int64)])
     left_row, right_row = row[: pairs.height], row[pairs.height :]
     return (
         unmatched_in(pairs["left_sketch"], paired_values(right_row, ordered, starts)),
@@ -147,8 +145,10 @@ def unmatched_sentences(pairs: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     )
 
 
-def flat_values(sketches: pl.Series) -> np.ndarray:
-    return sketches.explode().drop_nulls().to_numpy().astype(np.uint64)
+def row_keyed(sketches: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The values of the lists, flat: the row of each, and (row << 32 | value)."""
+    row = np.repeat(np.arange(len(sketches), dtype=np.uint64), sketches.list.len().to_numpy())
+    return row, row << np.uint64(32) | sketches.explode().drop_nulls().to_numpy().astype(np.uint64)
 
 
 def paired_values(rows: np.ndarray, ordered: np.ndarray, starts: np.ndarray) -> np.ndarray:
@@ -164,8 +164,7 @@ def paired_values(rows: np.ndarray, ordered: np.ndarray, starts: np.ndarray) -> 
 def unmatched_in(sketches: pl.Series, other: np.ndarray) -> np.ndarray:
     """For each pair, whether a sentence of its sketch has fewer than FOUND_VALUES values among the other
     paragraph's (`other`, as `paired_values` gives them)."""
-    pair = np.repeat(np.arange(len(sketches), dtype=np.uint64), sketches.list.len().to_numpy())
-    wanted = pair << np.uint64(32) | flat_values(sketches)
+    pair, wanted = row_keyed(sketches)
     at = np.minimum(np.searchsorted(other, wanted), max(len(other) - 1, 0))
     found = other[at] == wanted if len(other) else np.zeros(len(wanted), dtype=bool)
     # Each sentence is SKETCH_VALUES values in a row: found when FOUND_VALUES of them are.

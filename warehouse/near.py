@@ -211,16 +211,23 @@ def candidate_chunk(con: duckdb.DuckDBPyConnection, first: int, last: int) -> pl
     keys = pl.concat([pairs["low_key"], pairs["high_key"]]).unique().to_frame("signature_key")
     with registered(con, chunk_keys=keys):
         signatures = con.execute(CHUNK_SIGNATURES).pl()
-    sides = {"paragraph_id": "id", "numbers": "numbers", "chars": "chars", "sentence_sketch": "sketch"}
-    joined = pairs.join(
-        signatures.rename(lambda column: f"low_{column}"), left_on="low_key", right_on="low_signature_key"
-    ).join(signatures.rename(lambda column: f"high_{column}"), left_on="high_key", right_on="high_signature_key")
-    joined = joined.rename({"low_key": "low_signature_key", "high_key": "high_signature_key"})
+    sides = {
+        "paragraph_id": "id",
+        "signature_key": "key",
+        "numbers": "numbers",
+        "chars": "chars",
+        "sentence_sketch": "sketch",
+    }
+    # Not coalesced: each side keeps its signature_key column, picked like the others below.
+    low, high = (signatures.rename(lambda column, end=end: f"{end}_{column}") for end in ("low", "high"))
+    joined = pairs.join(low, left_on="low_key", right_on="low_signature_key", coalesce=False).join(
+        high, left_on="high_key", right_on="high_signature_key", coalesce=False
+    )
     swap = pl.col("high_paragraph_id") < pl.col("low_paragraph_id")
     return joined.select(
         *(
             pl.when(swap).then(pl.col(f"{one}_{column}")).otherwise(pl.col(f"{other}_{column}")).alias(f"{side}_{name}")
-            for column, name in (sides | {"signature_key": "key"}).items()
+            for column, name in sides.items()
             for side, one, other in (("left", "high", "low"), ("right", "low", "high"))
         ),
         "cut_only",
