@@ -25,6 +25,7 @@ Paragraphs under `min_words` words get no band keys: they match only exactly.
 from __future__ import annotations
 
 import functools
+import itertools
 import unicodedata
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
@@ -32,13 +33,12 @@ from typing import NamedTuple
 import numpy as np
 import polars as pl
 import pyarrow as pa
-import xxhash
 
 from tasks.near_config import NearDupConfig
 
 # Change any of these, the skeleton, or the band hashing, and old band keys no longer meet new ones:
 # bump SIGNATURE_VERSION; a warehouse signed with another version is signed again (warehouse/near.py).
-SIGNATURE_VERSION = "5"
+SIGNATURE_VERSION = "6"
 SHINGLE_CHARS = 5
 # A copy with up to this many words appended (a credit) meets its original on an exact key.
 CREDIT_WORDS = 3
@@ -53,6 +53,9 @@ GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 # A MinHash bin keeps the least of 32 bits; no shingle in it, it holds this.
 EMPTY_BIN = np.uint32(0xFFFFFFFF)
 DENSIFY_ATTEMPTS = 1000
+# The whole-text and prefix keys: a polynomial hash over code points with this odd base, and its inverse.
+KEY_BASE = 0x100000001B3
+KEY_INVERSE = pow(KEY_BASE, -1, 2**64)
 
 
 # Every Cyrillic letter of Russian and Kazakh, and the Latin letters of the Kazakh alphabets, meet in
@@ -129,13 +132,40 @@ DIGRAPHS = {(pair[1], pair[0]): to for pair, to in ROMANIZE.items() if len(pair)
 # a digraph's letter (tests/tasks/test_near_signature.py).
 
 
-def marked_skeletons(canonical: pl.Series) -> pl.Series:
-    """The skeletons of texts whose numbers are canonical already, with SENTENCE_MARK in place of the space
-    where each sentence ended (all but the last).
+class Skeletons(NamedTuple):
+    """Skeletons, text after text, as one array of code points: what shingles and keys are computed on."""
 
-    Regular expressions mark sentence ends and decimal points; case folding, romanizing and what is
-    neither letter nor digit go code point by code point through one lookup table in NumPy, over the
-    batch as one string: Polars took ~3x longer for those three passes (bench/README.md, issue 13)."""
+    codes: np.ndarray  # uint32; each sentence mark read as the space `unmarked` puts in its place
+    offsets: np.ndarray  # int64: where each text starts, len(texts) + 1 of them
+    marks: np.ndarray  # int64, ascending: where a sentence mark was
+
+    @classmethod
+    def of(cls, texts: list[str]) -> Skeletons:
+        """From skeleton strings, marked or not."""
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).copy()
+        marks = np.flatnonzero(codes == ord(SENTENCE_MARK))
+        codes[marks] = ord(" ")
+        return cls(codes, np.concatenate([[0], np.cumsum(lengths)]), marks)
+
+    def texts(self, *, marked: bool = False) -> list[str]:
+        codes = self.codes.copy()
+        if marked:
+            codes[self.marks] = ord(SENTENCE_MARK)
+        joined = codes.tobytes().decode("utf-32-le")
+        bounds = self.offsets.tolist()
+        return [joined[start:end] for start, end in itertools.pairwise(bounds)]
+
+
+def marked_skeletons(canonical: pl.Series) -> Skeletons:
+    """The skeletons of texts whose numbers are canonical already, with a SENTENCE_MARK in place of the
+    space where each sentence ended (all but the last).
+
+    Regular expressions mark sentence ends and decimal points; case folding, romanizing, what is neither
+    letter nor digit, and the spaces squeezed go code point by code point through one lookup table in
+    NumPy, over the batch as one array, which the later stages read as it is: Polars took ~3x longer for
+    those passes, and handing the texts back as strings cost a fifth of the signature (bench/README.md,
+    issue 13)."""
     marked = (
         canonical.fill_null("")
         .str.replace_all(SENTENCE_END, "$1" + SENTENCE_MARK)
@@ -143,7 +173,7 @@ def marked_skeletons(canonical: pl.Series) -> pl.Series:
         .str.replace_all(TEXT_END, " ", literal=True)
     )
     if marked.is_empty():
-        return marked
+        return Skeletons.of([])
     codes = np.frombuffer(marked.str.join(TEXT_END).item().encode("utf-32-le"), dtype=np.uint32)
     first, count, second_of = looked_up(codes)
     # Digraphs: the first letter takes the digraph's value, the second goes.
@@ -157,10 +187,37 @@ def marked_skeletons(canonical: pl.Series) -> pl.Series:
         # A doubled code point's second lands after as many extra code points as come before it, less those gone.
         second_at = doubled + np.arange(1, len(doubled) + 1) - np.searchsorted(gone, doubled)
         skeleton[second_at] = second_of(doubled)
+    return squeezed(skeleton)
+
+
+def squeezed(skeleton: np.ndarray) -> Skeletons:
+    """Skeletons joined by TEXT_END as they come from the lookup table, made final: each run of spaces one
+    space, no space beside a mark, and neither at either end of a text."""
+    if not len(skeleton):
+        return Skeletons.of([""])
     space = skeleton == ord(" ")
-    squeezed = skeleton[np.concatenate([[True], ~(space[1:] & space[:-1])])] if len(skeleton) else skeleton
-    texts = pl.Series(squeezed.tobytes().decode("utf-32-le").split(TEXT_END), dtype=pl.String)
-    return texts.str.replace_all(f" ?{SENTENCE_MARK} ?", SENTENCE_MARK).str.strip_chars(" " + SENTENCE_MARK)
+    skeleton = skeleton[np.concatenate([[True], ~(space[1:] & space[:-1])])]
+    space, mark, end = (skeleton == ord(char) for char in (" ", SENTENCE_MARK, TEXT_END))
+    beside_mark = np.zeros_like(mark)
+    beside_mark[1:] |= mark[:-1]
+    beside_mark[:-1] |= mark[1:]
+    keep = ~end & ~(space & beside_mark)
+    # Stripped: from each end of a text, spaces and marks go until a letter or digit. Few texts have any,
+    # so this walks the texts that still do, not the code points.
+    ends = np.flatnonzero(end)
+    starts, stops = np.concatenate([[0], ends + 1]), np.append(ends, len(skeleton))
+    junk = space | mark
+    for at, last, step in ((starts, stops, 1), (stops - 1, starts - 1, -1)):
+        walking = np.flatnonzero(at != last)
+        while len(walking := walking[junk[at[walking]]]):
+            keep[at[walking]] = False
+            at[walking] += step
+            walking = walking[at[walking] != last[walking]]
+    kept = np.flatnonzero(keep)
+    codes = skeleton[kept]
+    marks = np.flatnonzero(codes == ord(SENTENCE_MARK))
+    codes[marks] = ord(" ")
+    return Skeletons(codes, np.concatenate([[0], np.searchsorted(kept, ends), [len(kept)]]), marks)
 
 
 def looked_up(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, Callable[[np.ndarray], np.ndarray]]:
@@ -196,13 +253,9 @@ def digraphs(codes: np.ndarray) -> Iterator[tuple[np.ndarray, int]]:
         yield (at[~np.isin(at, overlapped)] if len(overlapped) else at), becomes
 
 
-def unmarked(marked: pl.Expr) -> pl.Expr:
-    return marked.str.replace(SENTENCE_MARK, " ", literal=True, n=-1)
-
-
 def skeletons(texts: pl.Series) -> pl.Series:
     marked = marked_skeletons(texts.to_frame("text").select(canonical_numbers(pl.col("text")))["text"])
-    return marked.to_frame("text").select(unmarked(pl.col("text")))["text"]
+    return pl.Series(marked.texts(), dtype=pl.String)
 
 
 def number_values(canonical: pl.Expr) -> pl.Expr:
@@ -249,13 +302,9 @@ class Shingles(NamedTuple):
         return Sentences(self.hashes[inside], starts, text)
 
 
-def shingles(texts: list[str]) -> Shingles:
-    """The shingles of skeletons, or of marked skeletons read as their skeletons (a mark is the space
-    `unmarked` puts in its place), with the sentence of each."""
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).copy()
-    marks = codes == ord(SENTENCE_MARK)
-    codes[marks] = ord(" ")
+def shingles(skeletons: Skeletons) -> Shingles:
+    """The shingles of skeletons, with the sentence of each (marked skeletons; -1 where a window spans a mark)."""
+    codes, lengths = skeletons.codes, np.diff(skeletons.offsets)
     windows = max(len(codes) - SHINGLE_CHARS + 1, 0)
     # A polynomial over the window's code points, modulo 2**32 (in place: this runs over every character).
     hashed = codes[:windows].copy()
@@ -265,12 +314,14 @@ def shingles(texts: list[str]) -> Shingles:
     # Keep the windows that lie inside one text: each text's first `lengths - SHINGLE_CHARS + 1`.
     counts = np.maximum(lengths - SHINGLE_CHARS + 1, 0)
     keep = np.ones(windows, dtype=bool)
-    ends = np.cumsum(lengths)
+    ends = skeletons.offsets[1:]
     for cut in range(1, SHINGLE_CHARS):  # windows starting within the last few characters of a text
         crossing = ends - cut
         keep[crossing[(crossing >= 0) & (crossing < windows)]] = False
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.uint64)
     # A window's sentence: the sentences begun before it, by a mark or a text (no text begins with a mark).
+    marks = np.zeros(len(codes), dtype=bool)
+    marks[skeletons.marks] = True
     begins = marks.copy()
     begins[ends[:-1][ends[:-1] < len(begins)]] = True
     sentence = np.cumsum(begins, dtype=np.int32)[:windows]
@@ -359,13 +410,73 @@ def densified(minima: np.ndarray) -> np.ndarray:
 
 def band_keys(skeletons: list[str], config: NearDupConfig) -> np.ndarray:
     """(texts, bands + 1) band keys: the MinHash bands, then a key of the whole skeleton."""
-    return np.concatenate([minhash_bands(shingles(skeletons), config), text_keys(skeletons)[:, None]], axis=1)
+    coded = Skeletons.of(skeletons)
+    return np.concatenate([minhash_bands(shingles(coded), config), text_keys(coded)[:, None]], axis=1)
 
 
-def text_keys(skeletons: list[str]) -> np.ndarray:
+def text_keys(skeletons: Skeletons) -> np.ndarray:
     """A key for each whole skeleton: texts equal but for format meet here, and a copy cut after a
-    sentence meets the prefix key of its original (`prefix_keys`)."""
-    return np.fromiter((xxhash.xxh3_64_intdigest(s.encode()) for s in skeletons), dtype=np.uint64, count=len(skeletons))
+    sentence meets the key of its original's shorter form (`cut_forms`)."""
+    return segment_keys(skeletons.codes, skeletons.offsets[:-1], skeletons.offsets[1:])
+
+
+def segment_keys(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """A key for each run codes[start:end], the same wherever the run lies: a polynomial hash of its code
+    points modulo 2**64, sum(code[i] * KEY_BASE**(i - start)), mixed with its length.
+
+    Every key of a batch comes from one pass of prefix sums in NumPy: hashing each text or cut in Python
+    (xxhash) was a sixth of the signature, most of it the cut texts made as strings (bench/README.md)."""
+    with np.errstate(over="ignore"):
+        powers = np.empty(len(codes), dtype=np.uint64)
+        if len(codes):
+            powers[0] = 1
+            np.cumprod(np.full(len(codes) - 1, KEY_BASE, dtype=np.uint64), out=powers[1:])
+        prefix = np.zeros(len(codes) + 1, dtype=np.uint64)
+        np.cumsum(np.multiply(codes, powers, out=powers), out=prefix[1:])
+        # (prefix[end] - prefix[start]) / KEY_BASE**start: the base is odd, so it has an inverse modulo 2**64.
+        shifted = (prefix[ends] - prefix[starts]) * powers_of(KEY_INVERSE, starts)
+        return splitmix64(shifted ^ ((ends - starts).astype(np.uint64) * GOLDEN))
+
+
+def powers_of(base: int, exponents: np.ndarray) -> np.ndarray:
+    """base ** exponents modulo 2**64, by squaring."""
+    result = np.ones(len(exponents), dtype=np.uint64)
+    exponents, square = exponents.astype(np.uint64), base
+    with np.errstate(over="ignore"):
+        while exponents.any():
+            odd = (exponents & np.uint64(1)).astype(bool)
+            result[odd] *= np.uint64(square)
+            exponents >>= np.uint64(1)
+            square = square * square % 2**64
+    return result
+
+
+def cut_forms(skeletons: Skeletons, min_words: int) -> tuple[np.ndarray, np.ndarray]:
+    """(text, end) of the shorter texts a copy of each skeleton may be, of at least `min_words` words: it
+    without its last sentence (up to the first mark of its last run of marks), and it without its last one
+    to CREDIT_WORDS words (the credit a wire copy appends: "(dpa)", "— передает БЕЛТА"). Each is the
+    skeleton up to `end`. Words are counted as `skeleton.count(" ") + 1`; a word ends at a run of spaces
+    (two marks side by side are two spaces)."""
+    codes, marks = skeletons.codes, skeletons.marks
+    starts, ends = skeletons.offsets[:-1], skeletons.offsets[1:]
+    texts = np.arange(len(starts))
+    spaces = np.flatnonzero(codes == ord(" "))
+    word_ends = spaces[np.diff(spaces, prepend=-2) != 1]
+    cuts = []
+    if len(marks):
+        last = np.searchsorted(marks, ends) - 1
+        has_mark = (last >= 0) & (marks[np.maximum(last, 0)] >= starts)
+        run_first = np.maximum.accumulate(np.where(np.diff(marks, prepend=-2) != 1, np.arange(len(marks)), 0))
+        cuts.append((texts[has_mark], marks[run_first[last[has_mark]]]))
+    first_word_end = np.searchsorted(word_ends, starts)
+    for dropped in range(1, CREDIT_WORDS + 1):
+        at = np.searchsorted(word_ends, ends) - dropped
+        enough = at >= first_word_end
+        cuts.append((texts[enough], word_ends[at[enough]]))
+    text = np.concatenate([text for text, _ in cuts]).astype(np.int64)
+    end = np.concatenate([end for _, end in cuts]).astype(np.int64)
+    long_enough = np.searchsorted(spaces, end) - np.searchsorted(spaces, starts[text]) + 1 >= min_words
+    return text[long_enough], end[long_enough]
 
 
 def sign_paragraphs(paragraphs: pl.DataFrame, config: NearDupConfig) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
@@ -382,49 +493,28 @@ def sign_paragraphs(paragraphs: pl.DataFrame, config: NearDupConfig) -> tuple[pl
         numbers=number_values(pl.col("canonical")),
         chars=pl.col("text").str.len_chars().cast(pl.Int32),
     )
-    long = (
-        distinct.with_columns(signed["words"])
-        .filter(pl.col("words") >= config.min_words)
-        .select("paragraph_id", "canonical")
-    )
-    long = long.select("paragraph_id", marked=marked_skeletons(long["canonical"])).with_columns(
-        skeleton=unmarked(pl.col("marked"))
-    )
+    long = distinct.with_columns(signed["words"]).filter(pl.col("words") >= config.min_words)
+    skeleton = marked_skeletons(long["canonical"])
     # One pass of shingling serves the MinHash bands and the sentence sketches.
-    shingled = shingles(long["marked"].to_list())
+    shingled = shingles(skeleton)
     sketches = long.select("paragraph_id", sentence_sketches(shingled))
     signed = signed.join(sketches, on="paragraph_id", how="left", maintain_order="left").with_columns(
         pl.col("sentence_sketch").fill_null([])
     )
-    keys = (
-        np.concatenate([minhash_bands(shingled, config), text_keys(long["skeleton"].to_list())[:, None]], axis=1)
-        if long.height
-        else np.empty((0, config.bands + 1), np.uint64)
+    # The whole texts and their shorter forms are keyed in one pass.
+    cut, cut_end = cut_forms(skeleton, config.min_words)
+    starts = skeleton.offsets[:-1]
+    keyed = segment_keys(
+        skeleton.codes, np.concatenate([starts, starts[cut]]), np.append(skeleton.offsets[1:], cut_end)
     )
+    keys = np.concatenate([minhash_bands(shingled, config), keyed[: long.height, None]], axis=1)
     bands = pl.DataFrame(
         {"paragraph_id": np.repeat(long["paragraph_id"].to_numpy(), config.bands + 1), "band_key": keys.reshape(-1)},
         schema={"paragraph_id": pl.String, "band_key": pl.UInt64},
     )
-    # The shorter texts a copy of this paragraph may be: it without its last sentence, and it without
-    # its last one to CREDIT_WORDS words (the credit a wire copy appends: "(dpa)", "— передает БЕЛТА").
-    without_last_sentence = unmarked(pl.col("marked").str.replace(rf"{SENTENCE_MARK}+[^{SENTENCE_MARK}]*$", ""))
-    numbered = long.with_row_index("row")
-    shorter = pl.concat(
-        [
-            numbered.filter(pl.col("marked").str.contains(SENTENCE_MARK, literal=True)).select(
-                "row", cut=without_last_sentence
-            )
-        ]
-        + [
-            numbered.select("row", cut=pl.col("skeleton").str.replace(rf"(\s+\S+){{{dropped}}}$", ""))
-            for dropped in range(1, CREDIT_WORDS + 1)
-        ]
+    prefixes = pl.DataFrame(
+        {"paragraph_id": long["paragraph_id"].gather(cut), "prefix_key": keyed[long.height :]},
+        schema={"paragraph_id": pl.String, "prefix_key": pl.UInt64},
     )
-    cut = shorter.filter(pl.col("cut").str.count_matches(" ", literal=True) + 1 >= config.min_words)
     # Two forms of one paragraph may be the same text (its last sentence one word long): one key each.
-    keys = pl.DataFrame(
-        {"row": cut["row"], "prefix_key": text_keys(cut["cut"].to_list())},
-        schema={"row": pl.UInt32, "prefix_key": pl.UInt64},
-    ).unique()
-    prefixes = keys.select(paragraph_id=long["paragraph_id"].gather(keys["row"]), prefix_key="prefix_key")
-    return signed, bands, prefixes
+    return signed, bands, prefixes.unique(maintain_order=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 import numpy as np
 import polars as pl
@@ -15,13 +16,17 @@ from tasks.near_signature import (
     SENTENCE_MARK,
     SIGNATURE_VERSION,
     Shingles,
+    Skeletons,
     band_keys,
     canonical_numbers,
+    cut_forms,
     marked_skeletons,
     minhash_bands,
     number_values,
+    segment_keys,
     sign_paragraphs,
     skeletons,
+    text_keys,
 )
 
 
@@ -120,13 +125,14 @@ def test_a_copy_with_a_credit_appended_meets_its_original_on_a_key() -> None:
 
 def test_band_keys_are_pinned() -> None:
     # Stored band keys must meet the keys of later runs: if this changes, bump SIGNATURE_VERSION.
-    assert SIGNATURE_VERSION == "5"
+    assert SIGNATURE_VERSION == "6"
     keys = band_keys(["die regierung in berlin hat am montag neue regeln beschlossen"], NearDupConfig())
     assert keys.shape == (1, NearDupConfig().bands + 1)
-    assert int(keys[0, 0]) == PINNED_FIRST_KEY
+    assert (int(keys[0, 0]), int(keys[0, -1])) == (PINNED_FIRST_KEY, PINNED_TEXT_KEY)
 
 
 PINNED_FIRST_KEY = 10143632657854601844
+PINNED_TEXT_KEY = 11139441398609567984
 
 
 def shingle_pairs(size: int, overlap: float, pairs: int) -> Shingles:
@@ -185,10 +191,46 @@ def test_the_lookup_table_skeleton_equals_the_step_by_step_one() -> None:
     texts = ["", "   ", "TSH tsh Ts-h", "Объект, подъём. Съезд! Юрий?"]
     texts += ["".join(rng.choice(pool) for _ in range(rng.randint(0, 60))) for _ in range(3_000)]
     expected = [reference_skeleton(text) for text in texts]
-    assert marked_skeletons(pl.Series(texts, dtype=pl.String)).to_list() == expected
-    assert marked_skeletons(pl.Series([], dtype=pl.String)).to_list() == []
+    assert marked_skeletons(pl.Series(texts, dtype=pl.String)).texts(marked=True) == expected
+    assert marked_skeletons(pl.Series([], dtype=pl.String)).texts(marked=True) == []
 
 
 def test_only_ascii_letters_lower_case_to_a_digraphs_letters() -> None:
     letters = {letter for pair in DIGRAPHS_AS_TEXT for letter in pair}
     assert not [code for code in range(128, 0x110000) if chr(code).lower()[0] in letters]
+
+
+def test_equal_texts_have_one_key_wherever_they_lie() -> None:
+    texts = ["die regierung tagt", "курс тенге", "die regierung tagt", "", "die regierung tag", "курс тенге"]
+    keys = text_keys(Skeletons.of(texts)).tolist()
+    assert keys[0] == keys[2] and keys[1] == keys[5]
+    assert len({keys[0], keys[1], keys[3], keys[4]}) == 4
+    # A run inside a longer text has the key of the same text standing alone.
+    whole = Skeletons.of(["xx die regierung tagt yy"])
+    assert segment_keys(whole.codes, np.array([3]), np.array([21])).tolist() == [keys[0]]
+
+
+def reference_cuts(marked: str, min_words: int) -> set[str]:
+    """The shorter forms of a marked skeleton, made with regular expressions on its string."""
+    skeleton = marked.replace(SENTENCE_MARK, " ")
+    cuts = [re.sub(rf"(\s+\S+){{{dropped}}}$", "", skeleton, count=1) for dropped in (1, 2, 3)]
+    cuts = [cut for cut in cuts if cut != skeleton]  # too few words to drop
+    if SENTENCE_MARK in marked:
+        cuts.append(re.sub(f"{SENTENCE_MARK}+[^{SENTENCE_MARK}]*$", "", marked).replace(SENTENCE_MARK, " "))
+    return {cut for cut in cuts if cut.count(" ") + 1 >= min_words}
+
+
+def test_cut_forms_are_the_texts_without_their_last_words_or_sentence() -> None:
+    rng = random.Random(6)
+    words = ["Die", "Regierung", "hat", "1,5", "Prozent", "beschlossen", "курс", "тенге", "Şahar"]
+    ends = [" ", " ", " ", ". ", "! ", ". . ", "?! ", " — "]
+    texts = ["".join(rng.choice(words) + rng.choice(ends) for _ in range(rng.randint(0, 14))) for _ in range(2_000)]
+    skeleton = marked_skeletons(pl.Series(texts, dtype=pl.String))
+    text, end = cut_forms(skeleton, min_words=4)
+    starts = skeleton.offsets[:-1]
+    joined = "".join(skeleton.texts())
+    found = [set() for _ in texts]
+    for at, stop in zip(text.tolist(), end.tolist(), strict=True):
+        found[at].add(joined[starts[at] : stop])
+    assert found == [reference_cuts(marked, 4) for marked in skeleton.texts(marked=True)]
+    assert any(SENTENCE_MARK * 2 in marked for marked in skeleton.texts(marked=True))  # marks side by side
