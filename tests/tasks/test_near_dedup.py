@@ -180,3 +180,27 @@ def test_the_text_comparison_sets_aside_two_stories_whose_shingles_are_mostly_sh
     verdicts = verify_pairs(pairs, CONFIG).sort("right_id")
     assert verdicts["similarity"][0] >= CONFIG.jaccard
     assert verdicts["is_near_copy"].to_list() == [False, True]
+
+
+def test_chunk_sizes_do_not_change_the_clusters(monkeypatch) -> None:
+    """Candidates screened, texts read and pairs compared a few at a time give the clusters of one pass."""
+    import tasks.near_dedup as near_dedup
+
+    first, second, third = RU.split(". ")
+    texts = {
+        "original": RU,
+        "typo": RU.replace("машиностроении", "машинострении"),
+        "cut": f"{first}. {second}.",
+        "swapped": f"{second}. {first}. {third}",
+        "de": DE,
+        "de_typo": DE.replace("Windenergie", "Windenergi"),
+        "de_other_number": DE.replace("2030", "2031"),
+        "kk": KK,
+        "kk_latin": KK_LATIN_2021,
+    }
+    at_once = clusters(texts)
+    monkeypatch.setattr(near_dedup, "SCREEN_CHUNK", 2)
+    monkeypatch.setattr(near_dedup, "READ_CHUNK", 3)
+    monkeypatch.setattr(near_dedup, "VERIFY_CHUNK", 2)
+    assert clusters(texts) == at_once
+    assert len(set(at_once.values())) == 4
