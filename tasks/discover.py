@@ -118,14 +118,18 @@ def list_files(
             folders_listed[key] = prefix + name
             kept.append(name)
         subfolders[:] = kept
+        key_prefix = path_key(prefix)  # keys escape character by character: the prefix once per folder
         for name in sorted(n for n in names if not n.startswith(".")):
-            if not selection.selects(key := path_key(prefix + name)):
+            if not selection.selects(key := key_prefix + path_key(name)):
                 if skipped is not None:
                     skipped.append(key)
                 continue
-            path = os.path.join(folder, name)  # noqa: PTH118
+            path = folder + os.sep + name
             try:
                 status = os.lstat(path)
+                if stat.S_ISREG(status.st_mode):  # nearly every file: nothing else to ask
+                    rows.append((key, status.st_size, status.st_mtime_ns, None))
+                    continue
                 if stat.S_ISLNK(status.st_mode):
                     status = os.stat(path)  # noqa: PTH116
                     if problem := outside(path):
