@@ -39,6 +39,13 @@ STARTUP_TIMEOUT_S = 90.0
 PR_SET_PDEATHSIG = 1  # prctl(2)
 DATABASE = "prefect.db"  # Prefect's SQLite database in its home, unless a connection URL says otherwise
 CONNECTION_URL_SETTINGS = ("PREFECT_API_DATABASE_CONNECTION_URL", "PREFECT_SERVER_DATABASE_CONNECTION_URL")
+# `python -m uvicorn`, with the garbage collector run less often: the server's import of Prefect makes
+# hundreds of thousands of objects, and the default thresholds walk them again and again. It answered
+# in 3.7-4.4 s instead of 4.4-4.9 s (bench/README.md, "Startup"), and a first run waits for it.
+SERVER_MAIN = (
+    "import gc, runpy, sys; gc.set_threshold(50_000, 20, 100); sys.argv[0] = 'uvicorn'; "
+    "runpy.run_module('uvicorn', run_name='__main__', alter_sys=True)"
+)
 
 
 class PrefectServerError(RuntimeError):
@@ -80,8 +87,8 @@ class EmbeddedPrefectServer:
         self.process = subprocess.Popen(
             [
                 sys.executable,
-                "-m",
-                "uvicorn",
+                "-c",
+                SERVER_MAIN,
                 "--app-dir",
                 str(prefect_dir.parent),
                 "--factory",
