@@ -135,7 +135,7 @@ DIGRAPHS = {(pair[1], pair[0]): to for pair, to in ROMANIZE.items() if len(pair)
 class Skeletons(NamedTuple):
     """Skeletons, text after text, as one array of code points: what shingles and keys are computed on."""
 
-    codes: np.ndarray  # uint32; each sentence mark read as the space `unmarked` puts in its place
+    codes: np.ndarray  # uint32; each sentence mark read as a space
     offsets: np.ndarray  # int64: where each text starts, len(texts) + 1 of them
     marks: np.ndarray  # int64, ascending: where a sentence mark was
 
@@ -427,14 +427,15 @@ def segment_keys(codes: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.
     Every key of a batch comes from one pass of prefix sums in NumPy: hashing each text or cut in Python
     (xxhash) was a sixth of the signature, most of it the cut texts made as strings (bench/README.md)."""
     with np.errstate(over="ignore"):
-        powers = np.empty(len(codes), dtype=np.uint64)
-        if len(codes):
-            powers[0] = 1
-            np.cumprod(np.full(len(codes) - 1, KEY_BASE, dtype=np.uint64), out=powers[1:])
-        prefix = np.zeros(len(codes) + 1, dtype=np.uint64)
-        np.cumsum(np.multiply(codes, powers, out=powers), out=prefix[1:])
-        # (prefix[end] - prefix[start]) / KEY_BASE**start: the base is odd, so it has an inverse modulo 2**64.
-        shifted = (prefix[ends] - prefix[starts]) * powers_of(KEY_INVERSE, starts)
+        # One array, in place (a million paragraphs signed at once make it gigabytes): summed[i] is
+        # sum(code[j] * KEY_BASE**j for j < i), built from the powers of the base.
+        summed = np.zeros(len(codes) + 1, dtype=np.uint64)
+        weighted = summed[1:]
+        weighted[:1], weighted[1:] = 1, KEY_BASE
+        np.cumprod(weighted, out=weighted)
+        np.cumsum(np.multiply(codes, weighted, out=weighted), out=weighted)
+        # (summed[end] - summed[start]) / KEY_BASE**start: the base is odd, so it has an inverse modulo 2**64.
+        shifted = (summed[ends] - summed[starts]) * powers_of(KEY_INVERSE, starts)
         return splitmix64(shifted ^ ((ends - starts).astype(np.uint64) * GOLDEN))
 
 
