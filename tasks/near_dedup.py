@@ -164,7 +164,10 @@ def cluster_texts(paragraphs: pl.DataFrame, config: NearDupConfig | None = None)
         migrate(con)
         run_script(con, "staging")
         near.load_standalone_paragraphs(con, paragraphs.select("paragraph_id", "text", "language"))
-        near.stage_signatures(con, *sign_paragraphs(paragraphs, config))
+        # Signed SIGN_CHUNK at a time, as the pipeline signs batch by batch: a million paragraphs signed at
+        # once hold gigabytes of shingles and keys.
+        for first in range(0, paragraphs.height, SIGN_CHUNK):
+            near.stage_signatures(con, *sign_paragraphs(paragraphs.slice(first, SIGN_CHUNK), config))
         find_near_duplicates(con, 1, config)
         return near.paragraph_clusters(con)
     finally:

@@ -183,7 +183,8 @@ def test_the_text_comparison_sets_aside_two_stories_whose_shingles_are_mostly_sh
 
 
 def test_chunk_sizes_do_not_change_the_clusters(monkeypatch) -> None:
-    """Candidates screened, texts read and pairs compared a few at a time give the clusters of one pass."""
+    """Paragraphs signed, candidates screened, texts read and pairs compared a few at a time give the
+    clusters of one pass."""
     import tasks.near_dedup as near_dedup
 
     first, second, third = RU.split(". ")
@@ -199,6 +200,7 @@ def test_chunk_sizes_do_not_change_the_clusters(monkeypatch) -> None:
         "kk_latin": KK_LATIN_2021,
     }
     at_once = clusters(texts)
+    monkeypatch.setattr(near_dedup, "SIGN_CHUNK", 4)
     monkeypatch.setattr(near_dedup, "SCREEN_CHUNK", 2)
     monkeypatch.setattr(near_dedup, "READ_CHUNK", 3)
     monkeypatch.setattr(near_dedup, "VERIFY_CHUNK", 2)
