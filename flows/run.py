@@ -84,6 +84,8 @@ def run_ingest(settings: Settings, server: EmbeddedPrefectServer, skipped: list[
     """Run the flow and return the summary to print; `skipped`: the files the selection left out."""
     server.expose()
     with signals_deferred():  # Prefect's imports take seconds at startup: a signal waits for them
+        from prefect.settings import temporary_settings
+
         from flows.ingest import ingest_flow
         from flows.summary import summarize_run
         from flows.task_runner import task_runner
@@ -100,7 +102,8 @@ def run_ingest(settings: Settings, server: EmbeddedPrefectServer, skipped: list[
     server.wait_until_healthy()
     started = time.perf_counter()
     flow = ingest_flow.with_options(task_runner=task_runner(settings.dask_address))
-    state = flow(settings, return_state=True)
+    with temporary_settings(updates=server.flow_settings()):
+        state = flow(settings, return_state=True)
     elapsed = time.perf_counter() - started
     flow_run_id = str(state.state_details.flow_run_id)
     if (cancelled := cancellation()) is not None:
