@@ -253,9 +253,13 @@ def digraphs(codes: np.ndarray) -> Iterator[tuple[np.ndarray, int]]:
         yield (at[~np.isin(at, overlapped)] if len(overlapped) else at), becomes
 
 
+def text_skeletons(texts: pl.Series) -> Skeletons:
+    """The marked skeletons of raw texts (their numbers made canonical first)."""
+    return marked_skeletons(texts.to_frame("text").select(canonical_numbers(pl.col("text")))["text"])
+
+
 def skeletons(texts: pl.Series) -> pl.Series:
-    marked = marked_skeletons(texts.to_frame("text").select(canonical_numbers(pl.col("text")))["text"])
-    return pl.Series(marked.texts(), dtype=pl.String)
+    return pl.Series(text_skeletons(texts).texts(), dtype=pl.String)
 
 
 def number_values(canonical: pl.Expr) -> pl.Expr:

@@ -26,7 +26,7 @@ import polars as pl
 import pyarrow as pa
 
 from tasks.near_config import NearDupConfig
-from tasks.near_signature import SKETCH_VALUES, canonical_numbers, marked_skeletons, shingles
+from tasks.near_signature import SKETCH_VALUES, shingles, text_skeletons
 
 NOVEL_SENTENCE = 0.5
 # A sentence is found in the other paragraph when this many of its sketch values are among the other's.
@@ -45,7 +45,7 @@ def hash_sets(hashes: np.ndarray, offsets: np.ndarray) -> pl.Series:
 
 def shingle_sets(texts: pl.Series) -> pl.Series:
     """Each text's distinct shingle hashes, as a list column."""
-    hashes, offsets, _ = shingles(marked_skeletons(texts.to_frame().select(canonical_numbers(pl.first()))[:, 0]))
+    hashes, offsets, _ = shingles(text_skeletons(texts))
     return hash_sets(hashes, offsets)
 
 
@@ -53,7 +53,7 @@ def text_and_sentence_shingles(texts: pl.DataFrame) -> tuple[pl.DataFrame, pl.Da
     """From (id, text): each text's shingle set (id, shingles), and each of its sentences' (id, sentence),
     from one skeleton and one shingling pass: the windows of the marked skeleton that hold no sentence
     mark are its sentences' shingles (tasks/near_signature.py). Sentences too short for a shingle have none."""
-    shingled = shingles(marked_skeletons(texts.select(canonical_numbers(pl.col("text")))["text"]))
+    shingled = shingles(text_skeletons(texts["text"]))
     whole = texts.select("id", shingles=hash_sets(shingled.hashes, shingled.offsets))
     inside = shingled.sentences()
     sentences = pl.DataFrame(
