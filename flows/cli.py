@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
     from warehouse.user_sql import Answer
 
-from flows.settings import Settings, SettingsError, apply_offline_environment
+from flows.settings import GC_THRESHOLDS, Settings, SettingsError, apply_offline_environment
 
 # Plain help (click's): options with their defaults and value names, no boxes and no `<bool>` on flags.
 app = typer.Typer(
@@ -107,10 +107,7 @@ running = ["newsflow"]
 def main() -> None:
     """The `newsflow` console script: the app, with click's usage errors (a missing argument, an
     unknown option, a value out of range) printed as one line like every other error."""
-    # Collections less often than Python's default (700 new objects): importing Prefect, Polars and Great
-    # Expectations makes hundreds of thousands of objects that live as long as the process, and each full
-    # collection walks them all. A seeds run: 9.9-10.5 -> 9.2-9.9 s of CPU (bench/README.md, "Startup").
-    gc.set_threshold(50_000, 20, 100)
+    gc.set_threshold(*GC_THRESHOLDS)  # a seeds run: 9.9-10.5 -> 9.2-9.9 s of CPU (bench/README.md, "Startup")
     try:
         code = app(standalone_mode=False)
     except typer.TyperException as exc:

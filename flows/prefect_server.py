@@ -35,15 +35,16 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
+from flows.settings import GC_THRESHOLDS
+
 STARTUP_TIMEOUT_S = 90.0
 PR_SET_PDEATHSIG = 1  # prctl(2)
 DATABASE = "prefect.db"  # Prefect's SQLite database in its home, unless a connection URL says otherwise
 CONNECTION_URL_SETTINGS = ("PREFECT_API_DATABASE_CONNECTION_URL", "PREFECT_SERVER_DATABASE_CONNECTION_URL")
-# `python -m uvicorn`, with the garbage collector run less often: the server's import of Prefect makes
-# hundreds of thousands of objects, and the default thresholds walk them again and again. It answered
-# in 3.7-4.4 s instead of 4.4-4.9 s (bench/README.md, "Startup"), and a first run waits for it.
+# `python -m uvicorn` with newsflow's garbage-collector thresholds (flows/settings.py): the server
+# answered in 3.7-4.4 s instead of 4.4-4.9 s, and a first run waits for it.
 SERVER_MAIN = (
-    "import gc, runpy, sys; gc.set_threshold(50_000, 20, 100); sys.argv[0] = 'uvicorn'; "
+    f"import gc, runpy, sys; gc.set_threshold{GC_THRESHOLDS}; sys.argv[0] = 'uvicorn'; "
     "runpy.run_module('uvicorn', run_name='__main__', alter_sys=True)"
 )
 

@@ -11,6 +11,12 @@ from typing import Any
 from tasks.file_selection import DEFAULT_INCLUDE, FileSelection, parse_patterns
 from tasks.near_config import NearDupConfig
 
+# The garbage collector's thresholds of the newsflow process (flows/cli.py) and of its embedded Prefect
+# server (flows/prefect_server.py): collections less often than Python's default (700 new objects), because
+# importing Prefect, Polars and Great Expectations makes hundreds of thousands of objects that live as long
+# as the process, and each full collection walks them all (bench/README.md, "Startup").
+GC_THRESHOLDS = (50_000, 20, 100)
+
 DEFAULT_DB = Path("warehouse") / "newsflow.duckdb"
 DEFAULT_SOURCE = Path("seeds")
 DEFAULT_LANGUAGES = ("de", "en", "es", "fr", "kk", "ru")
