@@ -17,8 +17,10 @@ recorded in run_steps under its name (near_find, near_verify, near_cluster, near
 from __future__ import annotations
 
 from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict
+from functools import partial
 
 import duckdb
 import polars as pl
@@ -38,10 +40,11 @@ from warehouse.transaction import transaction
 # Polars frames; each chunk scans the signatures once, warehouse/near.py); pairs whose texts are read
 # at a time, in one scan of the paragraphs (a scan costs 0.36 s for 42,000 texts and 0.64 s for 200,000
 # at 1 GB: read in chunks of 20,000 pairs, the scans were 11.8 s, bench/README.md); and pairs compared on
-# their texts at a time, by one thread.
+# their texts at a time, by one thread. A comparison holds ~30 bytes of arrays per character of its texts,
+# ~100 MB for 5,000 pairs: 20,000 took no less time per pair and 0.5-1 GB more of the run's peak.
 SCREEN_CHUNK = 200_000
 READ_CHUNK = 100_000
-VERIFY_CHUNK = 20_000
+VERIFY_CHUNK = 5_000
 VERIFY_THREADS = 2
 # Paragraphs signed at a time when a warehouse from before m007 (or another config) is signed again.
 SIGN_CHUNK = 50_000
@@ -82,13 +85,16 @@ def find_near_duplicates(con: duckdb.DuckDBPyConnection, run_id: int, config: Ne
         with timed(counts, "near_flag"):
             near.flag_clusters(con, groups, run_id)
             near.similarity_from_pairs(con)
-            members = near.cluster_members(con)
-            chunks = (members.slice(first, VERIFY_CHUNK) for first in range(0, members.height, VERIFY_CHUNK))
+            # Streamed VERIFY_CHUNK members at a time, with their two texts; what is kept of each is detached.
             with ThreadPoolExecutor(max_workers=VERIFY_THREADS) as threads:
-                measured = [pairs.select("left_id", "similarity") for pairs in threads.map(measure_pairs, chunks)]
+                measured = [
+                    near.detached(pairs.select("left_id", "similarity"))
+                    for pairs in in_threads(threads, measure_pairs, near.cluster_members(con, VERIFY_CHUNK))
+                ]
             # One update for all: each scans the clusters table (7.3 s in 22 updates at 1 GB, bench/README.md).
             if measured:
                 near.record_similarity(con, pl.concat(measured))
+            members = sum(pairs.height for pairs in measured)
             # Kept per run for the anomaly check on cluster sizes (expectations/); validation reads it next.
             largest = StepReport("warehouse", counts={"near_cluster_paragraphs_max": near.largest_cluster(con)})
             record_steps(con, run_id, [largest])
@@ -96,7 +102,7 @@ def find_near_duplicates(con: duckdb.DuckDBPyConnection, run_id: int, config: Ne
     counts["near_cluster", "pairs"] = pairs.height
     counts["near_cluster", "clusters"] = groups["group_id"].n_unique()
     counts["near_cluster", "clustered_paragraphs"] = groups.height
-    counts["near_flag", "members_measured"] = members.height
+    counts["near_flag", "members_measured"] = members
     return reports_of(counts)
 
 
@@ -113,22 +119,44 @@ def verify_candidates(
     compared on two threads (Polars and NumPy let go of the GIL) while this one reads and writes DuckDB.
     """
     with transaction(con), ThreadPoolExecutor(max_workers=VERIFY_THREADS) as threads:
-        pending: deque[Future[pl.DataFrame]] = deque()
-        waiting: list[pl.DataFrame] = []  # pairs screening left, until there are READ_CHUNK of them
-        for first in range(1, candidates + 1, SCREEN_CHUNK):
-            settled, to_compare = screen_pairs(near.candidate_chunk(con, first, first + SCREEN_CHUNK - 1), config)
-            record_verified(con, settled, run_id, counts, measured=False)
-            waiting.append(to_compare)
-            if sum(frame.height for frame in waiting) < READ_CHUNK and first + SCREEN_CHUNK <= candidates:
-                continue
-            to_compare, waiting = pl.concat(waiting), []
-            counts["near_verify", "compared_texts"] += to_compare.height
-            for pairs in near.with_texts(con, to_compare).iter_slices(VERIFY_CHUNK):
-                pending.append(threads.submit(verify_pairs, pairs, config))
-                if len(pending) > VERIFY_THREADS:
-                    record_verified(con, pending.popleft().result(), run_id, counts, measured=True)
-        while pending:
-            record_verified(con, pending.popleft().result(), run_id, counts, measured=True)
+        to_compare = pairs_to_compare(con, candidates, run_id, config, counts)
+        for verified in in_threads(threads, partial(verify_pairs, config=config), to_compare):
+            record_verified(con, verified, run_id, counts, measured=True)
+
+
+def pairs_to_compare(
+    con: duckdb.DuckDBPyConnection,
+    candidates: int,
+    run_id: int,
+    config: NearDupConfig,
+    counts: Counter[tuple[str, str]],
+) -> Iterator[pl.DataFrame]:
+    """Screen the candidates SCREEN_CHUNK at a time, recording what screening settles; the pairs left,
+    with their texts, VERIFY_CHUNK at a time (read READ_CHUNK pairs per scan of the paragraphs)."""
+    waiting: list[pl.DataFrame] = []
+    for first in range(1, candidates + 1, SCREEN_CHUNK):
+        settled, to_compare = screen_pairs(near.candidate_chunk(con, first, first + SCREEN_CHUNK - 1), config)
+        record_verified(con, settled, run_id, counts, measured=False)
+        waiting.append(near.detached(to_compare))
+        if sum(frame.height for frame in waiting) < READ_CHUNK and first + SCREEN_CHUNK <= candidates:
+            continue
+        to_compare, waiting = pl.concat(waiting), []
+        counts["near_verify", "compared_texts"] += to_compare.height
+        yield from near.with_texts(con, to_compare).iter_slices(VERIFY_CHUNK)
+
+
+def in_threads(
+    threads: ThreadPoolExecutor, work: Callable[[pl.DataFrame], pl.DataFrame], chunks: Iterable[pl.DataFrame]
+) -> Iterator[pl.DataFrame]:
+    """work(chunk) of each chunk, in order, each computed on the threads; the chunks are taken from
+    `chunks` (on this thread) only as results are taken, so at most VERIFY_THREADS + 1 are alive."""
+    pending: deque[Future[pl.DataFrame]] = deque()
+    for chunk in chunks:
+        pending.append(threads.submit(work, chunk))
+        if len(pending) > VERIFY_THREADS:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 def record_verified(
