@@ -35,7 +35,7 @@ from prefect.states import Cancelled, Failed, State
 
 from expectations.config import QualityConfig, data_docs_index
 from expectations.results import QualityResult
-from flows.cancel import cancellation, now_in, signals_cancel
+from flows.cancel import cancellation, current_step, now_in, signals_cancel
 from flows.progress import run_progress
 from flows.settings import Settings
 from flows.unchanged import SKIP_TAG, note_skip
@@ -105,6 +105,7 @@ def ingest_flow(settings: Settings) -> dict[str, int] | State:
                 discard_batches(settings.db)  # left by a run killed after it published: nothing is left to read
                 mark_skipped(settings, counts, (datetime.now(UTC) - started_at).total_seconds())
                 return counts | {"skipped": 1}
+            now_in("open")
             if settings.db.exists():  # a damaged file is refused whole, never copied into a candidate and published
                 verify_every_block(settings.db)
             candidate = open_candidate(settings.db)
@@ -140,7 +141,7 @@ def ingest_flow(settings: Settings) -> dict[str, int] | State:
             now_in("report")
         except BaseException as exc:
             discard(candidate)  # first: on a full disk, recording the run needs the room it took
-            return end_early(settings.db, root, started_at, progress, exc)
+            return end_early(settings.db, root, started_at, progress, exc, settings.memory_limit)
         finally:
             discard(candidate)
     report(settings.db, run_id, counts, results, failure, audit.held_back)
@@ -193,11 +194,19 @@ def audit_run(
     return audit
 
 
+OUT_OF_MEMORY = (
+    "DuckDB ran out of its memory in {step} (NEWSFLOW_MEMORY_LIMIT={limit}): {detail}; "
+    "raise NEWSFLOW_MEMORY_LIMIT (e.g. to 2GB) and run again"
+)
+
+
 class RunNotRecordedError(RuntimeError):
     """A run stopped early and even its record could not be written (e.g. no room for the copy)."""
 
 
-def end_early(db: Path, root: str, started_at: datetime, progress: dict[str, int], exc: BaseException) -> State:
+def end_early(
+    db: Path, root: str, started_at: datetime, progress: dict[str, int], exc: BaseException, memory_limit: str
+) -> State:
     """Record a run that a signal or an error stopped before its verdict, and return its final state
     (or raise the error, if it is a bug). The published warehouse holds the run's verdict already if the stop came
     after publish swapped the candidate in; then that verdict stands."""
@@ -214,8 +223,13 @@ def end_early(db: Path, root: str, started_at: datetime, progress: dict[str, int
         run_id, status = published
         return Cancelled(message=f"run {run_id} {cancelled} after it was published ({status}); it stands")
     full = cancelled is None and out_of_space(exc)
+    # DuckDB's own advice (SET threads, SET memory_limit) is not the user's to follow in a run: the setting is.
+    no_memory = cancelled is None and isinstance(exc, duckdb.OutOfMemoryException)
     if cancelled is not None:
         status, reason = "cancelled", str(cancelled)
+    elif no_memory:
+        detail = str(exc).splitlines()[0]
+        status, reason = "failed", OUT_OF_MEMORY.format(limit=memory_limit, step=current_step(), detail=detail)
     else:
         status, reason = "failed", no_space_reason(exc, db.parent) if full else f"{type(exc).__name__}: {exc}"
     try:
@@ -225,7 +239,7 @@ def end_early(db: Path, root: str, started_at: datetime, progress: dict[str, int
         raise RunNotRecordedError(f"{reason}; {either}") from exc
     if cancelled is not None:
         return Cancelled(message=f"run {run_id} {cancelled}; the published warehouse is as it was")
-    if full or isinstance(exc, WarehouseError):  # the user's to fix, and the reason says how: no traceback
+    if full or no_memory or isinstance(exc, WarehouseError):  # the user's to fix, and the reason says how: no traceback
         return Failed(message=reason)
     raise exc
 
