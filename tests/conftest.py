@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -16,6 +17,8 @@ from tests.corpus import SEEDS
 # Before Prefect is imported by any test module: offline, and a Prefect home of our own.
 apply_offline_environment()
 os.environ["PREFECT_HOME"] = tempfile.mkdtemp(prefix="newsflow-prefect-home-")
+# Gone with the session: each one left its folder in the temp directory (39 of them on the CI machine).
+atexit.register(shutil.rmtree, os.environ["PREFECT_HOME"], ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
