@@ -156,6 +156,12 @@ FROM member_similarity AS s WHERE c.paragraph_id = s.left_id
 """
 
 
+def streamed(con: duckdb.DuckDBPyConnection, query: str, rows: int) -> Iterator[pl.DataFrame]:
+    """The result of `query`, `rows` at a time, as DuckDB produces it."""
+    for batch in con.execute(query).fetch_record_batch(rows):
+        yield pl.from_arrow(batch)
+
+
 def detached(frame: pl.DataFrame) -> pl.DataFrame:
     """`frame` copied into buffers of its own. A column of a frame read from DuckDB shares the Arrow batch
     it came in and keeps all of it alive, its other columns included: the ids of the members measured, kept
@@ -178,8 +184,7 @@ def unsigned_paragraphs(con: duckdb.DuckDBPyConnection, rows: int) -> Iterator[p
     """Paragraphs of the warehouse with no signature yet (it predates m007, or the config changed),
     `rows` at a time, read in one pass on a cursor of their own while `con` stages their signatures."""
     with con.cursor() as reader:
-        for batch in reader.execute(UNSIGNED).fetch_record_batch(rows):
-            yield pl.from_arrow(batch)
+        yield from streamed(reader, UNSIGNED, rows)
 
 
 def stage_signatures(
@@ -284,8 +289,7 @@ def similarity_from_pairs(con: duckdb.DuckDBPyConnection) -> None:
 def cluster_members(con: duckdb.DuckDBPyConnection, rows: int) -> Iterator[pl.DataFrame]:
     """The members whose similarity to their canonical paragraph is still to be measured, with texts,
     `rows` at a time; `con` runs nothing else until the last is read."""
-    for batch in con.execute(MEMBERS).fetch_record_batch(rows):
-        yield pl.from_arrow(batch)
+    return streamed(con, MEMBERS, rows)
 
 
 def largest_cluster(con: duckdb.DuckDBPyConnection) -> int:
